@@ -1,0 +1,47 @@
+"""The golden rule as data: a fingerprint of exactly what the customer agreed to.
+
+Consent is recorded with the fingerprint of the agreed terms. On every later
+save the fingerprint is computed again; if it differs, what the customer
+agreed to has changed and the consent no longer covers the order.
+"""
+
+import hashlib
+import json
+
+AGREED_FIELDS = (
+	"device_type",
+	"brand",
+	"device_model",
+	"variant",
+	"estimated_price",
+	"address_line1",
+	"address_line2",
+	"landmark",
+	"city",
+	"state",
+	"pincode",
+	"pickup_date",
+	"pickup_slot",
+	"payment_method",
+	"upi_id",
+	"bank_account_number",
+	"ifsc_code",
+)
+
+
+def agreed_terms(values: dict, answers: dict[str, str], accessories: list[str]) -> dict:
+	"""The terms in a canonical form: every agreed field as text, lists sorted."""
+	terms = {key: "" if values.get(key) is None else str(values.get(key)).strip() for key in AGREED_FIELDS}
+	terms["conditions"] = sorted((str(k), str(v)) for k, v in answers.items())
+	terms["accessories"] = sorted(str(a) for a in accessories)
+	return terms
+
+
+def fingerprint(terms: dict) -> str:
+	canonical = json.dumps(terms, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+	return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def changed_terms(before: dict, after: dict) -> list[str]:
+	"""The names of the agreed terms that differ, for the audit trail."""
+	return sorted(key for key in set(before) | set(after) if before.get(key) != after.get(key))

@@ -1,0 +1,37 @@
+import pytest
+
+from manual_orders.sop.consent import AGREED_FIELDS, agreed_terms, changed_terms, fingerprint
+
+BASE = {name: f"value of {name}" for name in AGREED_FIELDS}
+
+
+def terms(values=None, answers=None, accessories=None):
+	return agreed_terms(values or BASE, answers or {"Q1": "Yes"}, accessories or ["Charger"])
+
+
+def test_same_terms_same_fingerprint_whatever_the_order():
+	a = agreed_terms(BASE, {"Q1": "Yes", "Q2": "No"}, ["Box", "Charger"])
+	b = agreed_terms(dict(reversed(list(BASE.items()))), {"Q2": "No", "Q1": "Yes"}, ["Charger", "Box"])
+	assert fingerprint(a) == fingerprint(b)
+
+
+@pytest.mark.parametrize("name", AGREED_FIELDS)
+def test_every_agreed_field_changes_the_fingerprint(name):
+	changed = dict(BASE, **{name: "something else"})
+	assert fingerprint(terms(changed)) != fingerprint(terms())
+	assert changed_terms(terms(), terms(changed)) == [name]
+
+
+def test_condition_answers_and_accessories_change_the_fingerprint():
+	assert fingerprint(terms(answers={"Q1": "No"})) != fingerprint(terms())
+	assert fingerprint(terms(accessories=["Box"])) != fingerprint(terms())
+	assert changed_terms(terms(), terms(answers={"Q1": "No"})) == ["conditions"]
+
+
+def test_fields_outside_the_terms_do_not_matter():
+	assert fingerprint(terms(dict(BASE, call_notes="called back"))) == fingerprint(terms())
+
+
+def test_none_and_numbers_are_canonical():
+	assert fingerprint(terms(dict(BASE, estimated_price=29300))) == fingerprint(terms(dict(BASE, estimated_price="29300")))
+	assert fingerprint(terms(dict(BASE, landmark=None))) == fingerprint(terms(dict(BASE, landmark="")))

@@ -1,0 +1,46 @@
+"""What the agent reads out and what the customer receives, rendered from values."""
+
+from manual_orders.sop.formats import format_inr
+from manual_orders.sop.violations import _
+
+CALL_SCRIPT = _(
+	"The estimated price showing is {0}. Final price depends on inspection. Are you okay to proceed?"
+)
+NEXT_STEPS = (
+	_("A pickup partner (vendor) will be assigned to your order."),
+	_("The device is inspected at pickup; the final price depends on that inspection."),
+	_("You are paid instantly at pickup by UPI or bank transfer."),
+)
+ORDER_CREATED_MESSAGE = _(
+	"Your order {0} is placed. Pickup: {1}, {2}. Next: {3} {4} {5}"
+)
+
+
+def call_script(estimated_price, translate=lambda text: text) -> str:
+	return translate(CALL_SCRIPT).format(format_inr(estimated_price))
+
+
+def order_summary(
+	device: str,
+	price_low,
+	price_high,
+	pickup_location: str,
+	payment_mode: str,
+	translate=lambda text: text,
+) -> list[tuple[str, str]]:
+	"""SOP §5 step 6: the recap read back to the customer, as (label, value) rows."""
+	return [
+		(translate("Device"), device),
+		(translate("Price range"), f"{format_inr(price_low)} - {format_inr(price_high)}"),
+		(translate("Pickup location"), pickup_location),
+		(translate("Payment mode"), payment_mode),
+	]
+
+
+def next_steps(translate=lambda text: text) -> list[str]:
+	return [translate(step) for step in NEXT_STEPS]
+
+
+def order_created_message(order_id: str, pickup_date: str, pickup_slot: str, translate=lambda text: text) -> str:
+	"""SOP §6: the Order ID and the next steps, as sent by SMS."""
+	return translate(ORDER_CREATED_MESSAGE).format(order_id, pickup_date, pickup_slot, *next_steps(translate))
