@@ -7,6 +7,8 @@ agreed to has changed and the consent no longer covers the order.
 
 import hashlib
 import json
+from datetime import date
+from decimal import Decimal, InvalidOperation
 
 AGREED_FIELDS = (
 	"device_type",
@@ -29,9 +31,25 @@ AGREED_FIELDS = (
 )
 
 
+def canonical(value) -> str:
+	"""One spelling per value: numbers to two decimals, dates in ISO form, text stripped."""
+	if value is None:
+		return ""
+	if isinstance(value, bool):
+		return str(int(value))
+	if isinstance(value, int | float | Decimal):
+		try:
+			return f"{Decimal(str(value)):.2f}"
+		except InvalidOperation:
+			return str(value)
+	if isinstance(value, date):
+		return value.isoformat()
+	return str(value).strip()
+
+
 def agreed_terms(values: dict, answers: dict[str, str], accessories: list[str]) -> dict:
 	"""The terms in a canonical form: every agreed field as text, lists sorted."""
-	terms = {key: "" if values.get(key) is None else str(values.get(key)).strip() for key in AGREED_FIELDS}
+	terms = {key: canonical(values.get(key)) for key in AGREED_FIELDS}
 	terms["conditions"] = sorted((str(k), str(v)) for k, v in answers.items())
 	terms["accessories"] = sorted(str(a) for a in accessories)
 	return terms

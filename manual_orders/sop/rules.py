@@ -41,6 +41,7 @@ class OrderInput:
 	device_model: str = ""
 	variant: str = ""
 	answers: dict[str, str] = field(default_factory=dict)
+	duplicate_questions: list[str] = field(default_factory=list)
 	accessories: list[str] = field(default_factory=list)
 	address_line1: str = ""
 	landmark: str = ""
@@ -231,8 +232,18 @@ def check_variant(variant, model: DeviceModel | None) -> list[Violation]:
 	return []
 
 
-def check_conditions(answers: dict[str, str], questions: list[ConditionQuestion]) -> list[Violation]:
+def check_conditions(
+	answers: dict[str, str], questions: list[ConditionQuestion], duplicates: list[str] | None = None
+) -> list[Violation]:
+	"""Every enabled question of the device type answered once with one of its answers."""
 	violations = []
+	for name in duplicates or []:
+		violations += _v(
+			"conditions",
+			"SOP-4B-CONDITION",
+			_("Conditions: '{0}' is answered more than once; keep one row."),
+			formats.text(name)[:140],
+		)
 	known = {q.name for q in questions}
 	for question in questions:
 		answer = formats.text(answers.get(question.name))
@@ -381,7 +392,7 @@ def check_order(order: OrderInput, catalogue: Catalogue, now: datetime) -> list[
 		*check_model_supported(order.device_model, catalogue.model),
 		*check_model_matches(order.device_type, order.brand, catalogue.model),
 		*check_variant(order.variant, catalogue.model),
-		*check_conditions(order.answers, catalogue.questions),
+		*check_conditions(order.answers, catalogue.questions, order.duplicate_questions),
 		*check_accessories(order.accessories, catalogue.accessories, order.device_type),
 		*check_address(order.address_line1, order.landmark),
 		*check_pincode_format(order.pincode),

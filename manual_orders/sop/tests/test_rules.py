@@ -108,6 +108,9 @@ def test_every_condition_question_needs_a_known_answer():
 		rules.check_conditions({"Q-SCREEN": "Flawless", "Q-POWER": "Yes", "Q-OTHER": "Yes"}, questions)
 	) == ["SOP-4B-CONDITION"]
 	assert rules.check_conditions({"Q-SCREEN": "Flawless", "Q-POWER": "Yes"}, questions) == []
+	assert rule_ids(
+		rules.check_conditions({"Q-SCREEN": "Flawless", "Q-POWER": "Yes"}, questions, duplicates=["Q-POWER"])
+	) == ["SOP-4B-CONDITION"]
 
 
 def test_accessories_must_fit_the_device_type_once_each():

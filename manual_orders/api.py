@@ -1,0 +1,109 @@
+"""Whitelisted methods: Lead/Customer to order mappers and the live check the desk calls."""
+
+import json
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.model.mapper import get_mapped_doc
+
+from manual_orders.sop import rules, texts
+
+ADDRESS_FIELDS = ("address_line1", "address_line2", "city", "state", "pincode")
+
+
+@frappe.whitelist()
+def make_manual_order(source_name: str, target_doc: Document | str | None = None) -> Document:
+	"""SOP step 2: a Lead becomes an unsaved Manual Order prefilled with what the Lead knows."""
+	frappe.has_permission("Manual Order", "create", throw=True)
+
+	def set_missing_values(source, target):
+		target.customer_name = source.company_name or source.lead_name
+		target.mobile_no = source.mobile_no or source.phone
+		fill_address(target, "Lead", source.name)
+
+	return get_mapped_doc(
+		"Lead",
+		source_name,
+		{
+			"Lead": {
+				"doctype": "Manual Order",
+				"field_map": {"name": "lead"},
+				"field_no_map": ["naming_series", "status", "disabled"],
+			}
+		},
+		target_doc,
+		set_missing_values,
+	)
+
+
+@frappe.whitelist()
+def make_manual_order_from_customer(source_name: str, target_doc: Document | str | None = None) -> Document:
+	"""SOP step 1's fallback: an order for a Customer who has no Lead."""
+	frappe.has_permission("Manual Order", "create", throw=True)
+
+	def set_missing_values(source, target):
+		target.customer = source.name
+		target.customer_name = source.customer_name
+		target.mobile_no = source.mobile_no
+		fill_address(target, "Customer", source.name)
+
+	return get_mapped_doc(
+		"Customer",
+		source_name,
+		{"Customer": {"doctype": "Manual Order", "field_no_map": ["naming_series"]}},
+		target_doc,
+		set_missing_values,
+	)
+
+
+def fill_address(target: Document, link_doctype: str, link_name: str) -> None:
+	"""Prefills the pickup address from the party's primary (else newest) Address."""
+	address = frappe.qb.DocType("Address")
+	link = frappe.qb.DocType("Dynamic Link")
+	rows = (
+		frappe.qb.from_(address)
+		.join(link)
+		.on(link.parent == address.name)
+		.select(*[address[f] for f in ADDRESS_FIELDS])
+		.where(
+			(link.parenttype == "Address")
+			& (link.link_doctype == link_doctype)
+			& (link.link_name == link_name)
+			& (address.disabled == 0)
+		)
+		.orderby(address.is_primary_address, order=frappe.qb.desc)
+		.orderby(address.modified, order=frappe.qb.desc)
+		.limit(1)
+		.run(as_dict=True)
+	)
+	for fieldname, value in (rows[0] if rows else {}).items():
+		if value and not target.get(fieldname):
+			target.set(fieldname, value)
+
+
+@frappe.whitelist()
+def check_order(doc: str | dict) -> dict:
+	"""Runs every SOP check and the price on an unsaved order, saving nothing.
+
+	The desk calls it as the agent types, so the reason a pincode or device is
+	refused shows before any save, and the call script carries the live price.
+	"""
+	values = json.loads(doc) if isinstance(doc, str) else dict(doc)
+	values["doctype"] = "Manual Order"
+	order = frappe.get_doc(values)
+	order.check_permission("read" if not order.is_new() else "create")
+	order.normalise_inputs()
+	order.set_price()
+	violations = rules.check_order(order.as_order_input(), order.load_catalogue(), frappe.utils.now_datetime())
+	return {
+		"base_price": order.base_price,
+		"estimated_price": order.estimated_price,
+		"price_low": order.price_low,
+		"price_high": order.price_high,
+		"conditions": [{"question": row.question, "deduction": row.deduction} for row in order.conditions],
+		"call_script": texts.call_script(order.estimated_price, _),
+		"violations": [
+			{"field": v.field, "rule": v.rule, "message": v.render(_)} for v in violations
+		],
+	}

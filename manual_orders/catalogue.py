@@ -1,0 +1,185 @@
+"""Reads the catalogue admins maintain into the plain values the SOP rules take.
+
+Every look-up is cached in Redis under one hash, which any change to a
+catalogue record clears (see `clear_catalogue_cache`), so a busy call centre
+reads the catalogue from MariaDB once per change, not once per order.
+"""
+
+from datetime import time, timedelta
+
+import frappe
+from frappe.model.document import Document
+
+from manual_orders.sop.catalogue import (
+	Accessory,
+	ConditionQuestion,
+	DeviceModel,
+	PickupSlot,
+	ServiceArea,
+	Variant,
+)
+from manual_orders.sop.formats import normalise_pincode
+
+CACHE_KEY = "manual_orders:catalogue"
+CATALOGUE_DOCTYPES = (
+	"Device Type",
+	"Device Model",
+	"Condition Question",
+	"Device Accessory",
+	"Serviceable Pincode",
+	"Pickup Slot",
+	"Manual Order Settings",
+)
+
+
+def clear_catalogue_cache(doc=None, method=None) -> None:
+	frappe.cache.delete_value(CACHE_KEY)
+
+
+def _cached(key: str, generator):
+	return frappe.cache.hget(CACHE_KEY, key, generator=generator)
+
+
+def get_device_model(name: str | None) -> DeviceModel | None:
+	if not name:
+		return None
+	return _cached(f"model:{name}", lambda: _load_device_model(name))
+
+
+def _load_device_model(name: str) -> DeviceModel | None:
+	row = frappe.db.get_value(
+		"Device Model", name, ["name", "brand", "device_type", "supported"], as_dict=True
+	)
+	if not row:
+		return None
+	variants = frappe.get_all(
+		"Device Variant",
+		filters={"parent": name, "parenttype": "Device Model"},
+		fields=["variant_name", "base_price", "enabled"],
+		order_by="idx asc",
+	)
+	return DeviceModel(
+		name=row.name,
+		brand=row.brand,
+		device_type=row.device_type,
+		supported=bool(row.supported),
+		variants=tuple(Variant(v.variant_name, int(v.base_price or 0), bool(v.enabled)) for v in variants),
+	)
+
+
+def get_condition_questions(device_type: str | None) -> list[ConditionQuestion]:
+	if not device_type:
+		return []
+	return _cached(f"questions:{device_type}", lambda: _load_condition_questions(device_type))
+
+
+def _load_condition_questions(device_type: str) -> list[ConditionQuestion]:
+	questions = frappe.get_all(
+		"Condition Question",
+		filters={"device_type": device_type, "enabled": 1},
+		fields=["name", "question"],
+		order_by="sort_order asc, name asc",
+	)
+	answers = frappe.get_all(
+		"Condition Answer",
+		filters={"parenttype": "Condition Question", "parent": ("in", [q.name for q in questions] or [""])},
+		fields=["parent", "answer", "deduction_percent"],
+		order_by="idx asc",
+	)
+	by_question: dict[str, dict[str, float]] = {}
+	for row in answers:
+		by_question.setdefault(row.parent, {})[row.answer] = float(row.deduction_percent or 0)
+	return [ConditionQuestion(q.name, q.question, by_question.get(q.name, {})) for q in questions]
+
+
+def get_accessories() -> dict[str, Accessory]:
+	return _cached("accessories", _load_accessories)
+
+
+def _load_accessories() -> dict[str, Accessory]:
+	rows = frappe.get_all("Device Accessory", filters={"enabled": 1}, fields=["name", "price_adjustment"])
+	types = frappe.get_all(
+		"Manual Order Device Type",
+		filters={"parenttype": "Device Accessory"},
+		fields=["parent", "device_type"],
+	)
+	by_accessory: dict[str, list[str]] = {}
+	for row in types:
+		by_accessory.setdefault(row.parent, []).append(row.device_type)
+	return {
+		row.name: Accessory(row.name, int(row.price_adjustment or 0), tuple(by_accessory.get(row.name, ())))
+		for row in rows
+	}
+
+
+def get_service_area(pincode: str | None) -> ServiceArea | None:
+	pincode = normalise_pincode(pincode)
+	if not pincode:
+		return None
+	return _cached(f"pincode:{pincode}", lambda: _load_service_area(pincode))
+
+
+def _load_service_area(pincode: str) -> ServiceArea | None:
+	row = frappe.db.get_value(
+		"Serviceable Pincode", pincode, ["name", "city", "state", "enabled"], as_dict=True
+	)
+	if not row:
+		return None
+	device_types = frappe.get_all(
+		"Manual Order Device Type",
+		filters={"parenttype": "Serviceable Pincode", "parent": row.name},
+		pluck="device_type",
+	)
+	return ServiceArea(row.name, row.city, row.state, bool(row.enabled), tuple(device_types))
+
+
+def get_pickup_slot(name: str | None) -> PickupSlot | None:
+	if not name:
+		return None
+	return _cached(f"slot:{name}", lambda: _load_pickup_slot(name))
+
+
+def _load_pickup_slot(name: str) -> PickupSlot | None:
+	row = frappe.db.get_value("Pickup Slot", name, ["name", "start_time", "end_time", "enabled"], as_dict=True)
+	if not row:
+		return None
+	return PickupSlot(row.name, as_time(row.start_time), as_time(row.end_time), bool(row.enabled))
+
+
+def as_time(value) -> time:
+	"""MariaDB TIME comes back as a timedelta; the rules want a time of day."""
+	if isinstance(value, time):
+		return value
+	if isinstance(value, timedelta):
+		seconds = int(value.total_seconds()) % 86400
+		return time(seconds // 3600, seconds % 3600 // 60, seconds % 60)
+	if isinstance(value, str) and value:
+		parts = [int(float(part)) for part in value.split(":")]
+		return time(*(parts + [0, 0])[:3])
+	return time(0)
+
+
+def get_settings() -> dict:
+	return _cached("settings", _load_settings)
+
+
+def _load_settings() -> dict:
+	settings = frappe.get_single("Manual Order Settings")
+	return {
+		"min_lead_minutes": int(settings.min_lead_minutes or 0),
+		"max_days_ahead": int(settings.max_days_ahead or 14),
+		"price_variance_percent": float(settings.price_variance_percent or 0),
+	}
+
+
+class CatalogueDocument(Document):
+	"""Catalogue records clear the catalogue cache whenever they change."""
+
+	def on_update(self):
+		clear_catalogue_cache()
+
+	def on_trash(self):
+		clear_catalogue_cache()
+
+	def after_rename(self, old, new, merge=False):
+		clear_catalogue_cache()

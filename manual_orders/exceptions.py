@@ -1,0 +1,115 @@
+"""One exception class per SOP rule, so callers and tests can tell refusals apart."""
+
+import frappe
+
+
+class SOPViolation(frappe.ValidationError):
+	"""Base class: an order broke a rule of the manual order SOP."""
+
+
+class CreationReasonRequired(SOPViolation):
+	pass
+
+
+class InvalidMobileNumber(SOPViolation):
+	pass
+
+
+class InvalidPincode(SOPViolation):
+	pass
+
+
+class PincodeNotServiceable(SOPViolation):
+	pass
+
+
+class DeviceTypeNotServed(SOPViolation):
+	pass
+
+
+class CityStateMismatch(SOPViolation):
+	pass
+
+
+class DeviceNotSupported(SOPViolation):
+	pass
+
+
+class DeviceDetailsMismatch(SOPViolation):
+	pass
+
+
+class InvalidVariant(SOPViolation):
+	pass
+
+
+class ConditionNotAnswered(SOPViolation):
+	pass
+
+
+class InvalidAccessory(SOPViolation):
+	pass
+
+
+class IncompleteAddress(SOPViolation):
+	pass
+
+
+class InvalidPickupSlot(SOPViolation):
+	pass
+
+
+class InvalidPaymentDetails(SOPViolation):
+	pass
+
+
+class ConsentRequired(SOPViolation):
+	pass
+
+
+class DuplicateOpenOrder(frappe.ValidationError):
+	pass
+
+
+RULE_EXCEPTIONS: dict[str, type[SOPViolation]] = {
+	"SOP-2-REASON": CreationReasonRequired,
+	"SOP-4-MOBILE": InvalidMobileNumber,
+	"SOP-4A-PINCODE-FORMAT": InvalidPincode,
+	"SOP-4A-PINCODE-SERVICEABLE": PincodeNotServiceable,
+	"SOP-4A-DEVICE-TYPE-SERVED": DeviceTypeNotServed,
+	"SOP-4A-CITY": CityStateMismatch,
+	"SOP-4A-STATE": CityStateMismatch,
+	"SOP-4B-DEVICE-TYPE": DeviceDetailsMismatch,
+	"SOP-4B-BRAND": DeviceDetailsMismatch,
+	"SOP-4B-MODEL": DeviceNotSupported,
+	"SOP-4B-VARIANT": InvalidVariant,
+	"SOP-4B-CONDITION": ConditionNotAnswered,
+	"SOP-4B-ACCESSORY": InvalidAccessory,
+	"SOP-4D-ADDRESS": IncompleteAddress,
+	"SOP-4D-LANDMARK": IncompleteAddress,
+	"SOP-4D-SLOT": InvalidPickupSlot,
+	"SOP-4E-PAYMENT-METHOD": InvalidPaymentDetails,
+	"SOP-4E-UPI": InvalidPaymentDetails,
+	"SOP-4E-BANK-ACCOUNT": InvalidPaymentDetails,
+	"SOP-4E-IFSC": InvalidPaymentDetails,
+}
+
+
+def throw_violations(violations: list) -> None:
+	"""Raises every violation of one save together, translated, as the first rule's exception.
+
+	The desk shows them as one list (field, then fix); the exception's text has one line
+	each, and `exc.violations` keeps the rules for callers and reports.
+	"""
+	if not violations:
+		return
+	messages = [violation.render(frappe._) for violation in violations]
+	frappe.msgprint(
+		messages if len(messages) > 1 else messages[0],
+		title=frappe._("The order breaks the manual order SOP"),
+		as_list=len(messages) > 1,
+		indicator="red",
+	)
+	exc = RULE_EXCEPTIONS.get(violations[0].rule, SOPViolation)("\n".join(messages))
+	exc.violations = violations
+	raise exc

@@ -1,0 +1,30 @@
+app_name = "manual_orders"
+app_title = "Manual Orders"
+app_publisher = "Manual Orders maintainers"
+app_description = "Lead-to-Order for assisted device buy-back pickups, enforcing the manual order SOP"
+app_email = "maintainers@manual-orders.invalid"
+app_license = "MIT"
+
+required_apps = ["frappe/erpnext"]
+
+# Desk
+doctype_js = {
+	"Lead": "public/js/lead.js",
+	"Customer": "public/js/customer.js",
+}
+
+override_doctype_dashboards = {
+	"Lead": "manual_orders.overrides.lead_dashboard.get_dashboard_data",
+}
+
+# Install, migrate, uninstall
+before_install = "manual_orders.setup.install.before_install"
+after_install = "manual_orders.setup.install.after_install"
+after_migrate = "manual_orders.setup.install.after_migrate"
+before_uninstall = "manual_orders.setup.install.before_uninstall"
+
+# The app's own customisations of ERPNext's DocTypes; uninstall removes them by module.
+fixtures = [
+	{"dt": "Custom Field", "filters": [["module", "=", "Manual Orders"]]},
+	{"dt": "Property Setter", "filters": [["module", "=", "Manual Orders"]]},
+]

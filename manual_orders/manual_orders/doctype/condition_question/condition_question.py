@@ -1,0 +1,25 @@
+import frappe
+from frappe import _
+
+from manual_orders.catalogue import CatalogueDocument
+
+
+class ConditionQuestion(CatalogueDocument):
+	def validate(self):
+		self.validate_answers()
+
+	def validate_answers(self):
+		seen = set()
+		for row in self.answers:
+			if not 0 <= (row.deduction_percent or 0) <= 100:
+				frappe.throw(
+					_("Row {0}: the deduction must be between 0 and 100 percent.").format(row.idx),
+					title=_("Invalid Deduction"),
+				)
+			key = row.answer.strip().casefold()
+			if key in seen:
+				frappe.throw(
+					_("Row {0}: answer {1} is listed twice.").format(row.idx, row.answer),
+					title=_("Duplicate Answer"),
+				)
+			seen.add(key)

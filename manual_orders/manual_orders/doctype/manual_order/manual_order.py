@@ -1,0 +1,188 @@
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import getdate, now_datetime
+
+from manual_orders import catalogue
+from manual_orders.exceptions import ConsentRequired, DuplicateOpenOrder, throw_violations
+from manual_orders.sop import consent, formats, pricing, rules
+
+CONSENT_FIELDS = (
+	"consent_customer_words",
+	"consent_price_accepted",
+	"consent_summary_confirmed",
+	"consent_recorded_by",
+	"consent_recorded_at",
+	"consent_fingerprint",
+)
+
+
+class ManualOrder(Document):
+	def validate(self):
+		self.keep_agent()
+		self.normalise_inputs()
+		self.lock_lead()
+		self.set_price()
+		self.check_sop()
+		self.update_consent()
+
+	def before_submit(self):
+		self.check_consent()
+
+	def on_submit(self):
+		self.set_lead_disposition("Create Order")
+
+	def on_cancel(self):
+		self.db_set("lead_lock", None)
+		self.set_lead_disposition("Order Cancelled")
+
+	# SOP §9: the agent who creates the order is accountable; that never changes.
+	def keep_agent(self):
+		before = self.get_doc_before_save()
+		self.agent = before.agent if before and before.agent else frappe.session.user
+
+	def normalise_inputs(self):
+		self.mobile_no = formats.normalise_mobile(self.mobile_no) or formats.text(self.mobile_no)
+		if formats.text(self.whatsapp_no):
+			self.whatsapp_no = formats.normalise_mobile(self.whatsapp_no) or formats.text(self.whatsapp_no)
+		self.pincode = formats.normalise_pincode(self.pincode)
+		if self.payment_method == "UPI":
+			self.upi_id = formats.normalise_upi_id(self.upi_id)
+			self.bank_account_number = self.ifsc_code = None
+		elif self.payment_method == "Bank Transfer":
+			self.bank_account_number = formats.normalise_bank_account(self.bank_account_number)
+			self.ifsc_code = formats.normalise_ifsc(self.ifsc_code)
+			self.upi_id = None
+
+	def lock_lead(self):
+		"""At most one open order per Lead, even for two agents saving at the same moment.
+
+		The Lead's row lock queues concurrent savers; the unique `lead_lock` column is
+		the last guard if anything slips past.
+		"""
+		self.lead_lock = self.lead or None
+		if not self.lead:
+			return
+		frappe.db.get_value("Lead", self.lead, "name", for_update=True)
+		other = frappe.db.sql(
+			"select name from `tabManual Order` where lead_lock = %s and name != %s for update",
+			(self.lead, self.name or ""),
+		)
+		if other:
+			frappe.throw(
+				_("Lead {0} already has the open order {1}; continue that order instead of creating another.").format(
+					self.lead, other[0][0]
+				),
+				exc=DuplicateOpenOrder,
+				title=_("Order Already Exists"),
+			)
+
+	# SOP §4C / §5 step 4: the price is always computed here, whatever the client sent.
+	def set_price(self):
+		model = catalogue.get_device_model(self.device_model)
+		questions = catalogue.get_condition_questions(self.device_type)
+		accessories = catalogue.get_accessories()
+		chosen = [accessories[row.accessory] for row in self.accessories if row.accessory in accessories]
+		estimate = model and pricing.estimate_price(model, self.variant, self.answers(), questions, chosen)
+		self.base_price = estimate.base_price if estimate else 0
+		self.estimated_price = estimate.estimated_price if estimate else 0
+		percent = {q.name: q.answers for q in questions}
+		for row in self.conditions:
+			deduction = percent.get(row.question, {}).get(row.answer, 0)
+			row.deduction = pricing.condition_deduction(self.base_price, deduction) if deduction else 0
+		for row in self.accessories:
+			row.price_adjustment = accessories[row.accessory].price_adjustment if row.accessory in accessories else 0
+		variance = catalogue.get_settings()["price_variance_percent"]
+		self.price_low, self.price_high = pricing.price_range(self.estimated_price, variance)
+
+	def answers(self) -> dict[str, str]:
+		return {row.question: formats.text(row.answer) for row in self.conditions}
+
+	def check_sop(self):
+		throw_violations(rules.check_order(self.as_order_input(), self.load_catalogue(), now_datetime()))
+
+	def as_order_input(self) -> rules.OrderInput:
+		questions = [row.question for row in self.conditions]
+		return rules.OrderInput(
+			creation_reason=self.creation_reason,
+			mobile_no=self.mobile_no,
+			whatsapp_no=self.whatsapp_no,
+			device_type=self.device_type,
+			brand=self.brand,
+			device_model=self.device_model,
+			variant=self.variant,
+			answers=self.answers(),
+			duplicate_questions=sorted({q for q in questions if questions.count(q) > 1}),
+			accessories=[row.accessory for row in self.accessories],
+			address_line1=self.address_line1,
+			landmark=self.landmark,
+			city=self.city,
+			state=self.state,
+			pincode=self.pincode,
+			pickup_date=getdate(self.pickup_date) if self.pickup_date else None,
+			pickup_slot=self.pickup_slot,
+			payment_method=self.payment_method,
+			upi_id=self.upi_id,
+			bank_account_number=self.bank_account_number,
+			ifsc_code=self.ifsc_code,
+		)
+
+	def load_catalogue(self) -> rules.Catalogue:
+		settings = catalogue.get_settings()
+		return rules.Catalogue(
+			model=catalogue.get_device_model(self.device_model),
+			questions=catalogue.get_condition_questions(self.device_type),
+			accessories=catalogue.get_accessories(),
+			area=catalogue.get_service_area(self.pincode),
+			slot=catalogue.get_pickup_slot(self.pickup_slot),
+			min_lead_minutes=settings["min_lead_minutes"],
+			max_days_ahead=settings["max_days_ahead"],
+		)
+
+	# SOP golden rule: consent covers exactly what the customer agreed to.
+	def agreed_terms(self) -> dict:
+		values = {fieldname: self.get(fieldname) for fieldname in consent.AGREED_FIELDS}
+		return consent.agreed_terms(values, self.answers(), [row.accessory for row in self.accessories])
+
+	def consent_given(self) -> bool:
+		return bool(
+			formats.text(self.consent_customer_words)
+			and self.consent_price_accepted
+			and self.consent_summary_confirmed
+		)
+
+	def update_consent(self):
+		fingerprint = consent.fingerprint(self.agreed_terms())
+		if self.consent_fingerprint and self.consent_fingerprint != fingerprint:
+			self.reset_consent()
+		if not self.consent_fingerprint and self.consent_given():
+			self.consent_fingerprint = fingerprint
+			self.consent_recorded_by = frappe.session.user
+			self.consent_recorded_at = now_datetime()
+
+	def reset_consent(self):
+		before = self.get_doc_before_save()
+		changed = consent.changed_terms(before.agreed_terms(), self.agreed_terms()) if before else []
+		for fieldname in CONSENT_FIELDS:
+			self.set(fieldname, None)
+		self.add_comment(
+			"Info",
+			_("Consent withdrawn: the customer agreed to other terms ({0}). Ask for consent again.").format(
+				", ".join(changed) or _("terms changed")
+			),
+		)
+
+	def check_consent(self):
+		valid = self.consent_given() and self.consent_fingerprint == consent.fingerprint(self.agreed_terms())
+		if not valid:
+			frappe.throw(
+				_(
+					"Consent: the customer has not said \"Yes, please place the order\" to these terms. Read back the summary, then record the customer's words and both confirmations."
+				),
+				exc=ConsentRequired,
+				title=_("Consent Required"),
+			)
+
+	def set_lead_disposition(self, disposition: str):
+		if self.lead:
+			frappe.db.set_value("Lead", self.lead, "disposition", disposition)

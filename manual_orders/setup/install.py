@@ -1,0 +1,63 @@
+"""Idempotent install, migrate and uninstall steps.
+
+Everything here creates a record only when it is missing, so running
+`migrate` again never overwrites what an admin changed in the desk.
+"""
+
+import frappe
+
+from manual_orders.catalogue import clear_catalogue_cache
+
+ROLES = ("Manual Order Agent", "Manual Order Manager")
+DEVICE_TYPES = ("Phone", "Laptop", "Tablet", "Mac")
+CANCELLATION_REASONS = (
+	"Price dispute",
+	"Customer changed mind",
+	"Duplicate order",
+	"Wrong details",
+	"Pickup not possible",
+)
+
+
+def before_install():
+	make_roles()
+
+
+def after_install():
+	ensure_records()
+
+
+def after_migrate():
+	make_roles()
+	ensure_records()
+	clear_catalogue_cache()
+
+
+def before_uninstall():
+	clear_catalogue_cache()
+	delete_roles()
+
+
+def ensure_records():
+	for device_type in DEVICE_TYPES:
+		insert_if_missing("Device Type", device_type, device_type_name=device_type)
+	for reason in CANCELLATION_REASONS:
+		insert_if_missing("Manual Order Cancellation Reason", reason, reason=reason)
+
+
+def make_roles():
+	for role in ROLES:
+		insert_if_missing("Role", role, role_name=role, desk_access=1)
+
+
+def delete_roles():
+	for role in ROLES:
+		if frappe.db.exists("Role", role):
+			frappe.db.delete("Has Role", {"role": role})
+			frappe.db.delete("Custom DocPerm", {"role": role})
+			frappe.delete_doc("Role", role, ignore_permissions=True, force=True)
+
+
+def insert_if_missing(doctype: str, name: str, **values) -> None:
+	if not frappe.db.exists(doctype, name):
+		frappe.get_doc({"doctype": doctype, **values}).insert(ignore_permissions=True)
