@@ -1,0 +1,212 @@
+"""Factories and an HTTP client for the site tests."""
+
+import json
+import threading
+from datetime import timedelta
+
+import frappe
+from frappe.utils import add_days, nowdate
+from werkzeug.test import Client
+
+AGENT = "agent.one@manual-orders.test"
+OTHER_AGENT = "agent.two@manual-orders.test"
+MANAGER = "manager@manual-orders.test"
+PLAIN_USER = "desk.user@manual-orders.test"
+
+
+def complete_setup_wizard() -> None:
+	"""A fresh site has not run ERPNext's setup wizard; a real one has (company, address template)."""
+	from frappe.desk.page.setup_wizard.setup_wizard import setup_complete
+
+	if frappe.db.a_row_exists("Company"):
+		return
+	year = frappe.utils.now_datetime().year
+	setup_complete(
+		{
+			"currency": "INR",
+			"full_name": "Test Admin",
+			"company_name": "Device Buyback Test Pvt Ltd",
+			"company_abbr": "DBT",
+			"timezone": "Asia/Kolkata",
+			"country": "India",
+			"industry": "Retail",
+			"fy_start_date": f"{year}-04-01" if frappe.utils.now_datetime().month >= 4 else f"{year - 1}-04-01",
+			"fy_end_date": f"{year + 1}-03-31" if frappe.utils.now_datetime().month >= 4 else f"{year}-03-31",
+			"language": "english",
+			"email": "admin@manual-orders.test",
+			"password": "admin",
+			"chart_of_accounts": "Standard",
+		}
+	)
+
+
+def load_test_catalogue() -> None:
+	"""The demo catalogue plus the test users, committed once per session."""
+	from manual_orders.setup.demo import load_demo
+
+	complete_setup_wizard()
+	load_demo()
+	if not frappe.db.exists("Device Model", "Galaxy Note 8"):
+		frappe.get_doc(
+			{
+				"doctype": "Device Model",
+				"model_name": "Galaxy Note 8",
+				"brand": "Samsung",
+				"device_type": "Phone",
+				"supported": 0,
+				"variants": [{"variant_name": "64 GB", "base_price": 6000}],
+			}
+		).insert()
+	if not frappe.db.exists("Pickup Slot", "Disabled Slot"):
+		frappe.get_doc(
+			{"doctype": "Pickup Slot", "slot_label": "Disabled Slot", "start_time": "10:00", "end_time": "11:00", "enabled": 0}
+		).insert()
+	make_user(AGENT, "Manual Order Agent")
+	make_user(OTHER_AGENT, "Manual Order Agent")
+	make_user(MANAGER, "Manual Order Manager")
+	make_user(PLAIN_USER, None)
+	frappe.db.commit()  # nosemgrep: test set-up shared with the HTTP threads
+
+
+def make_user(email: str, role: str | None) -> None:
+	if frappe.db.exists("User", email):
+		return
+	user = frappe.get_doc(
+		{
+			"doctype": "User",
+			"email": email,
+			"first_name": email.split("@")[0].replace(".", " ").title(),
+			"send_welcome_email": 0,
+			"user_type": "System User",
+			"api_key": email.split("@")[0].replace(".", "-"),
+			"api_secret": "secret-" + email.split("@")[0],
+		}
+	)
+	user.append("roles", {"role": "Sales User"})
+	if role:
+		user.append("roles", {"role": role})
+	user.insert(ignore_permissions=True)
+
+
+def make_lead(**values):
+	lead = frappe.get_doc(
+		{
+			"doctype": "Lead",
+			"first_name": values.pop("first_name", "Test"),
+			"last_name": values.pop("last_name", frappe.generate_hash(length=6)),
+			"mobile_no": values.pop("mobile_no", "9876543210"),
+			"city": "Bengaluru",
+			"state": "Karnataka",
+			**values,
+		}
+	)
+	return lead.insert(ignore_permissions=True)
+
+
+def answers_for(device_type: str, pick=0) -> list[dict]:
+	"""One row per enabled question of the device type, choosing the answer at index `pick`."""
+	rows = []
+	for question in frappe.get_all(
+		"Condition Question", filters={"device_type": device_type, "enabled": 1}, pluck="name"
+	):
+		answers = frappe.get_all(
+			"Condition Answer", filters={"parent": question}, pluck="answer", order_by="idx asc"
+		)
+		rows.append({"question": question, "answer": answers[min(pick, len(answers) - 1)]})
+	return rows
+
+
+def order_values(**overrides) -> dict:
+	"""A valid order for the demo catalogue: iPhone 13, Bengaluru 560001, UPI, tomorrow morning."""
+	values = {
+		"doctype": "Manual Order",
+		"customer_name": "Ravi Kumar",
+		"mobile_no": "9876543210",
+		"creation_reason": "Customer asked for help",
+		"device_type": "Phone",
+		"brand": "Apple",
+		"device_model": "iPhone 13",
+		"variant": "128 GB",
+		"conditions": answers_for("Phone"),
+		"accessories": [{"accessory": "Original Charger"}],
+		"address_line1": "Flat 4B, 12 MG Road, Ashok Nagar",
+		"landmark": "Opposite Trinity Metro",
+		"city": "Bengaluru",
+		"state": "Karnataka",
+		"pincode": "560001",
+		"pickup_date": add_days(nowdate(), 1),
+		"pickup_slot": "09:00 - 11:00",
+		"payment_method": "UPI",
+		"upi_id": "ravi.k@okhdfc",
+	}
+	values.update(overrides)
+	return values
+
+
+def with_consent(values: dict) -> dict:
+	return {
+		**values,
+		"consent_customer_words": "Yes, please place the order",
+		"consent_price_accepted": 1,
+		"consent_summary_confirmed": 1,
+	}
+
+
+def make_order(**overrides):
+	return frappe.get_doc(order_values(**overrides)).insert()
+
+
+class Api:
+	"""Real WSGI requests to the site through Frappe's own application, as a user with API keys.
+
+	Each request runs in its own thread (as Frappe's own API tests do), so it has its
+	own `frappe.local` and its own database connection: it sees only committed data.
+	"""
+
+	def __init__(self, user: str):
+		key = user.split("@")[0]
+		self.headers = {
+			"Authorization": f"token {key.replace('.', '-')}:secret-{key}",
+			"X-Frappe-Site-Name": frappe.local.site,
+			"Accept": "application/json",
+		}
+		self.site = frappe.local.site
+
+	def request(self, method: str, path: str, payload=None):
+		from frappe.app import application
+
+		result = {}
+
+		def run():
+			client = Client(application)
+			response = client.open(path, method=method, json=payload, headers=self.headers)
+			result["status"] = response.status_code
+			result["json"] = json.loads(response.get_data(as_text=True) or "{}")
+
+		thread = threading.Thread(target=run)
+		thread.start()
+		thread.join()
+		return result["status"], result["json"]
+
+	def get(self, path):
+		return self.request("GET", path)
+
+	def post(self, path, payload):
+		return self.request("POST", path, payload)
+
+	def put(self, path, payload):
+		return self.request("PUT", path, payload)
+
+
+def server_messages(body: dict) -> str:
+	"""The text of the messages Frappe returned with an error response."""
+	messages = json.loads(body.get("_server_messages") or "[]")
+	texts = []
+	for message in messages:
+		parsed = json.loads(message)
+		texts.append(json.dumps(parsed.get("message"), ensure_ascii=False))
+	return " ".join(texts) + " " + str(body.get("exception", ""))
+
+
+def tomorrow_but(days: int) -> str:
+	return str(frappe.utils.getdate(nowdate()) + timedelta(days=days))
