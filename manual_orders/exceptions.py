@@ -71,6 +71,18 @@ class DuplicateOpenOrder(frappe.ValidationError):
 	pass
 
 
+class OrderNotSubmittable(frappe.ValidationError):
+	pass
+
+
+class CancellationReasonRequired(frappe.ValidationError):
+	pass
+
+
+class AgentChangeNotAllowed(frappe.ValidationError):
+	pass
+
+
 RULE_EXCEPTIONS: dict[str, type[SOPViolation]] = {
 	"SOP-2-REASON": CreationReasonRequired,
 	"SOP-4-MOBILE": InvalidMobileNumber,

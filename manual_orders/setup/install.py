@@ -7,6 +7,7 @@ Everything here creates a record only when it is missing, so running
 import frappe
 
 from manual_orders.catalogue import clear_catalogue_cache
+from manual_orders.setup.workflow import delete_workflow, ensure_workflow
 
 ROLES = ("Manual Order Agent", "Manual Order Manager")
 DEVICE_TYPES = ("Phone", "Laptop", "Tablet", "Mac")
@@ -25,16 +26,19 @@ def before_install():
 
 def after_install():
 	ensure_records()
+	ensure_workflow()
 
 
 def after_migrate():
 	make_roles()
 	ensure_records()
+	ensure_workflow()
 	clear_catalogue_cache()
 
 
 def before_uninstall():
 	clear_catalogue_cache()
+	delete_workflow()
 	delete_roles()
 
 

@@ -77,6 +77,7 @@ def test_a_cancelled_order_frees_the_lead_and_sets_disposition():
 	order = frappe.get_doc(with_consent(order_values(lead=lead.name))).insert()
 	order.submit()
 	assert frappe.db.get_value("Lead", lead.name, "disposition") == "Create Order"
+	order.cancellation_reason = "Customer changed mind"
 	order.cancel()
 	assert frappe.db.get_value("Lead", lead.name, "disposition") == "Order Cancelled"
 	assert frappe.get_doc(order_values(lead=lead.name)).insert().name

@@ -1,12 +1,22 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
+from frappe.model.workflow import get_workflow_name
 from frappe.utils import getdate, now_datetime
 
 from manual_orders import catalogue
-from manual_orders.exceptions import ConsentRequired, DuplicateOpenOrder, throw_violations
+from manual_orders.exceptions import (
+	AgentChangeNotAllowed,
+	CancellationReasonRequired,
+	ConsentRequired,
+	DuplicateOpenOrder,
+	OrderNotSubmittable,
+	throw_violations,
+)
 from manual_orders.sop import consent, formats, pricing, rules
 
+CUSTOMER_UNSURE = "Customer Unsure"
+RECORDED_CONSENT_FIELDS = ("consent_recorded_by", "consent_recorded_at", "consent_fingerprint")
 CONSENT_FIELDS = (
 	"consent_customer_words",
 	"consent_price_accepted",
@@ -22,15 +32,32 @@ class ManualOrder(Document):
 		self.keep_agent()
 		self.normalise_inputs()
 		self.lock_lead()
+		if self.customer_unsure():
+			self.end_attempt()
+			return
 		self.set_price()
 		self.check_sop()
 		self.update_consent()
 
 	def before_submit(self):
+		if self.customer_unsure():
+			frappe.throw(
+				_("The customer is unsure: this attempt ended without an order and cannot be created."),
+				exc=OrderNotSubmittable,
+				title=_("Customer Unsure"),
+			)
 		self.check_consent()
 
 	def on_submit(self):
 		self.set_lead_disposition("Create Order")
+
+	def before_cancel(self):
+		if not self.cancellation_reason:
+			frappe.throw(
+				_("Cancellation Reason: choose why the order is cancelled (e.g. Price dispute, Customer changed mind)."),
+				exc=CancellationReasonRequired,
+				title=_("Cancellation Reason Required"),
+			)
 
 	def on_cancel(self):
 		self.db_set("lead_lock", None)
@@ -39,7 +66,28 @@ class ManualOrder(Document):
 	# SOP §9: the agent who creates the order is accountable; that never changes.
 	def keep_agent(self):
 		before = self.get_doc_before_save()
-		self.agent = before.agent if before and before.agent else frappe.session.user
+		if not before:
+			self.agent = frappe.session.user
+		elif self.agent != before.agent:
+			frappe.throw(
+				_("Agent: the agent who created the order ({0}) is accountable for it and cannot be changed.").format(
+					before.agent
+				),
+				exc=AgentChangeNotAllowed,
+				title=_("Not Allowed"),
+			)
+
+	# SOP §3: "customer unsure or just checking" ends the attempt without an order.
+	def customer_unsure(self) -> bool:
+		return self.outcome == CUSTOMER_UNSURE
+
+	def end_attempt(self):
+		self.lead_lock = None
+		for fieldname in CONSENT_FIELDS:
+			self.set(fieldname, None)
+		before = self.get_doc_before_save()
+		if not before or before.outcome != CUSTOMER_UNSURE:
+			self.set_lead_disposition(CUSTOMER_UNSURE)
 
 	def normalise_inputs(self):
 		self.mobile_no = formats.normalise_mobile(self.mobile_no) or formats.text(self.mobile_no)
@@ -61,7 +109,8 @@ class ManualOrder(Document):
 		the last guard if anything slips past.
 		"""
 		self.lead_lock = self.lead or None
-		if not self.lead:
+		if not self.lead or self.customer_unsure():
+			self.lead_lock = None
 			return
 		frappe.db.get_value("Lead", self.lead, "name", for_update=True)
 		other = frappe.db.sql(
@@ -152,8 +201,16 @@ class ManualOrder(Document):
 		)
 
 	def update_consent(self):
+		"""Records consent when it is given; withdraws it when the terms or the answers change.
+
+		Who recorded it, when and the fingerprint are the server's alone: values a client
+		sends for them are replaced by what is stored.
+		"""
+		before = self.get_doc_before_save()
+		for fieldname in RECORDED_CONSENT_FIELDS:
+			self.set(fieldname, before.get(fieldname) if before else None)
 		fingerprint = consent.fingerprint(self.agreed_terms())
-		if self.consent_fingerprint and self.consent_fingerprint != fingerprint:
+		if self.consent_fingerprint and (self.consent_fingerprint != fingerprint or not self.consent_given()):
 			self.reset_consent()
 		if not self.consent_fingerprint and self.consent_given():
 			self.consent_fingerprint = fingerprint
@@ -165,12 +222,21 @@ class ManualOrder(Document):
 		changed = consent.changed_terms(before.agreed_terms(), self.agreed_terms()) if before else []
 		for fieldname in CONSENT_FIELDS:
 			self.set(fieldname, None)
+		self.return_to_first_workflow_state()
 		self.add_comment(
 			"Info",
 			_("Consent withdrawn: the customer agreed to other terms ({0}). Ask for consent again.").format(
 				", ".join(changed) or _("terms changed")
 			),
 		)
+
+	def return_to_first_workflow_state(self):
+		"""Terms changed after consent: the order goes back to the workflow's first state."""
+		workflow_name = get_workflow_name(self.doctype)
+		if not workflow_name:
+			return
+		first_state = frappe.get_cached_doc("Workflow", workflow_name).states[0].state
+		self.set(frappe.get_cached_value("Workflow", workflow_name, "workflow_state_field"), first_state)
 
 	def check_consent(self):
 		valid = self.consent_given() and self.consent_fingerprint == consent.fingerprint(self.agreed_terms())
@@ -186,3 +252,18 @@ class ManualOrder(Document):
 	def set_lead_disposition(self, disposition: str):
 		if self.lead:
 			frappe.db.set_value("Lead", self.lead, "disposition", disposition)
+
+	@frappe.whitelist()
+	def record_price_dispute(self, customer_words: str, notes: str | None = None):
+		"""SOP §8: the customer says "I didn't agree to this price"; keep what they said."""
+		if self.docstatus != 1:
+			frappe.throw(_("Only a created order can have a price dispute."), title=_("Not Created"))
+		if not formats.text(customer_words):
+			frappe.throw(_("What the Customer Said: write the customer's words about the price."))
+		self.price_disputed = 1
+		self.dispute_customer_words = customer_words
+		self.dispute_notes = notes
+		self.dispute_recorded_by = frappe.session.user
+		self.dispute_recorded_at = now_datetime()
+		self.save()
+		self.add_comment("Info", _("Price dispute recorded: {0}").format(frappe.utils.escape_html(customer_words)))
