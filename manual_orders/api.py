@@ -95,7 +95,9 @@ def check_order(doc: str | dict) -> dict:
 	order.check_permission("read" if not order.is_new() else "create")
 	order.normalise_inputs()
 	order.set_price()
-	violations = rules.check_order(order.as_order_input(), order.load_catalogue(), frappe.utils.now_datetime())
+	violations = rules.check_order(
+		order.as_order_input(), order.load_catalogue(), frappe.utils.now_datetime()
+	)
 	return {
 		"base_price": order.base_price,
 		"estimated_price": order.estimated_price,
@@ -103,7 +105,5 @@ def check_order(doc: str | dict) -> dict:
 		"price_high": order.price_high,
 		"conditions": [{"question": row.question, "deduction": row.deduction} for row in order.conditions],
 		"call_script": texts.call_script(order.estimated_price, _),
-		"violations": [
-			{"field": v.field, "rule": v.rule, "message": v.render(_)} for v in violations
-		],
+		"violations": [{"field": v.field, "rule": v.rule, "message": v.render(_)} for v in violations],
 	}

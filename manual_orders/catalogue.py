@@ -140,7 +140,9 @@ def get_pickup_slot(name: str | None) -> PickupSlot | None:
 
 
 def _load_pickup_slot(name: str) -> PickupSlot | None:
-	row = frappe.db.get_value("Pickup Slot", name, ["name", "start_time", "end_time", "enabled"], as_dict=True)
+	row = frappe.db.get_value(
+		"Pickup Slot", name, ["name", "start_time", "end_time", "enabled"], as_dict=True
+	)
 	if not row:
 		return None
 	return PickupSlot(row.name, as_time(row.start_time), as_time(row.end_time), bool(row.enabled))
@@ -155,7 +157,7 @@ def as_time(value) -> time:
 		return time(seconds // 3600, seconds % 3600 // 60, seconds % 60)
 	if isinstance(value, str) and value:
 		parts = [int(float(part)) for part in value.split(":")]
-		return time(*(parts + [0, 0])[:3])
+		return time(*[*parts, 0, 0][:3])
 	return time(0)
 
 

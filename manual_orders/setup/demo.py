@@ -49,7 +49,12 @@ MODELS = (
 	("Lenovo", "Laptop", "ThinkPad T14 Gen 2", (("i5/16 GB/512 GB", 30000), ("i7/16 GB/1 TB", 37000))),
 	("Lenovo", "Laptop", "IdeaPad Slim 5", (("R5/16 GB/512 GB", 25000), ("R7/16 GB/512 GB", 29000))),
 	("Lenovo", "Laptop", "Legion 5", (("R7/16 GB/512 GB RTX 3060", 52000),)),
-	("Asus", "Laptop", "ROG Strix G15", (("R7/16 GB/512 GB RTX 3050", 45000), ("R9/16 GB/1 TB RTX 3070", 62000))),
+	(
+		"Asus",
+		"Laptop",
+		"ROG Strix G15",
+		(("R7/16 GB/512 GB RTX 3050", 45000), ("R9/16 GB/1 TB RTX 3070", 62000)),
+	),
 	("Asus", "Laptop", "Vivobook 15", (("i3/8 GB/512 GB", 15000), ("i5/8 GB/512 GB", 19000))),
 	("Acer", "Laptop", "Aspire 7", (("i5/8 GB/512 GB", 21000),)),
 	("Apple", "Mac", "MacBook Air M1", (("8 GB/256 GB", 42000), ("16 GB/512 GB", 52000))),
@@ -66,7 +71,10 @@ HIGH_END_BRANDS = ("Apple",)
 QUESTIONS = {
 	"Phone": (
 		("Does the phone switch on and make calls?", (("Yes", 0), ("No", 60))),
-		("Screen condition", (("Flawless", 0), ("Minor scratches", 5), ("Major scratches", 15), ("Cracked", 35))),
+		(
+			"Screen condition",
+			(("Flawless", 0), ("Minor scratches", 5), ("Major scratches", 15), ("Cracked", 35)),
+		),
 		("Body condition", (("Like new", 0), ("Minor dents", 5), ("Major dents or broken back", 15))),
 		("Battery health", (("Above 85%", 0), ("75% to 85%", 6), ("Below 75%", 12))),
 		("Face ID / fingerprint working?", (("Yes", 0), ("No", 10))),
@@ -84,7 +92,10 @@ QUESTIONS = {
 	),
 	"Mac": (
 		("Does the Mac boot and is Activation Lock off?", (("Yes", 0), ("No", 70))),
-		("Screen condition", (("Flawless", 0), ("Minor scratches", 5), ("Spots or lines", 20), ("Broken", 40))),
+		(
+			"Screen condition",
+			(("Flawless", 0), ("Minor scratches", 5), ("Spots or lines", 20), ("Broken", 40)),
+		),
 		("Body condition", (("Like new", 0), ("Minor dents", 5), ("Major dents", 12))),
 		("Battery cycle count", (("Under 300", 0), ("300 to 800", 6), ("Over 800", 12))),
 	),
@@ -103,17 +114,36 @@ ACCESSORIES = (
 ALL_TYPES = ("Phone", "Laptop", "Tablet", "Mac")
 # (city, state, device types served, pincodes)
 PINCODES = (
-	("Bengaluru", "Karnataka", ALL_TYPES, ("560001", "560002", "560003", "560004", "560008", "560034", "560038", "560066", "560076", "560095")),
-	("Mumbai", "Maharashtra", ALL_TYPES, ("400001", "400050", "400053", "400063", "400070", "400076", "400601")),
+	(
+		"Bengaluru",
+		"Karnataka",
+		ALL_TYPES,
+		("560001", "560002", "560003", "560004", "560008", "560034", "560038", "560066", "560076", "560095"),
+	),
+	(
+		"Mumbai",
+		"Maharashtra",
+		ALL_TYPES,
+		("400001", "400050", "400053", "400063", "400070", "400076", "400601"),
+	),
 	("Delhi", "Delhi", ALL_TYPES, ("110001", "110016", "110017", "110019", "110025", "110085")),
-	("Hyderabad", "Telangana", ("Phone", "Laptop", "Mac"), ("500001", "500032", "500034", "500081", "500084")),
+	(
+		"Hyderabad",
+		"Telangana",
+		("Phone", "Laptop", "Mac"),
+		("500001", "500032", "500034", "500081", "500084"),
+	),
 	("Chennai", "Tamil Nadu", ("Phone", "Tablet"), ("600001", "600017", "600028", "600040")),
 	("Pune", "Maharashtra", ("Phone", "Laptop"), ("411001", "411014", "411038")),
 )
 
-SLOTS = (("09:00 - 11:00", "09:00:00", "11:00:00"), ("11:00 - 13:00", "11:00:00", "13:00:00"),
-	("13:00 - 15:00", "13:00:00", "15:00:00"), ("15:00 - 17:00", "15:00:00", "17:00:00"),
-	("17:00 - 19:00", "17:00:00", "19:00:00"))
+SLOTS = (
+	("09:00 - 11:00", "09:00:00", "11:00:00"),
+	("11:00 - 13:00", "11:00:00", "13:00:00"),
+	("13:00 - 15:00", "13:00:00", "15:00:00"),
+	("15:00 - 17:00", "15:00:00", "17:00:00"),
+	("17:00 - 19:00", "17:00:00", "19:00:00"),
+)
 
 LEADS = (
 	("Ravi Kumar", "9876543210", "Bengaluru", "Karnataka"),

@@ -29,7 +29,13 @@ def workflow_doc() -> dict:
 		return {"state": name, "doc_status": str(doc_status), "allow_edit": role, **extra}
 
 	def transition(current, action, following, role, condition=None):
-		row = {"state": current, "action": action, "next_state": following, "allowed": role, "allow_self_approval": 1}
+		row = {
+			"state": current,
+			"action": action,
+			"next_state": following,
+			"allowed": role,
+			"allow_self_approval": 1,
+		}
 		if condition:
 			row["condition"] = condition
 		return row
@@ -89,7 +95,9 @@ def delete_workflow() -> None:
 		frappe.delete_doc("Workflow", name, ignore_permissions=True, force=True)
 	for name in STATES:
 		if not frappe.db.exists("Workflow Document State", {"state": name}):
-			frappe.delete_doc("Workflow State", name, ignore_permissions=True, force=True, ignore_missing=True)
+			frappe.delete_doc(
+				"Workflow State", name, ignore_permissions=True, force=True, ignore_missing=True
+			)
 	for action in ACTIONS:
 		if not frappe.db.exists("Workflow Transition", {"action": action}):
 			frappe.delete_doc(

@@ -50,7 +50,7 @@ def estimate_price(
 	lines = []
 	for question in questions:
 		answer = answers.get(question.name)
-		if answer in question.answers and question.answers[answer]:
+		if question.answers.get(answer):
 			amount = -condition_deduction(variant.base_price, question.answers[answer])
 			lines.append(PriceLine(f"{question.question}: {answer}", amount))
 	for accessory in accessories:

@@ -81,7 +81,9 @@ def check_creation_reason(reason) -> list[Violation]:
 		return _v(
 			"creation_reason",
 			"SOP-2-REASON",
-			_("Creation Reason: choose one of the SOP's cases ({0}); manual orders are a support tool, not a shortcut."),
+			_(
+				"Creation Reason: choose one of the SOP's cases ({0}); manual orders are a support tool, not a shortcut."
+			),
 			", ".join(CREATION_REASONS),
 		)
 	return []
@@ -95,7 +97,9 @@ def check_pincode_format(pincode) -> list[Violation]:
 		return _v(
 			"pincode",
 			"SOP-4A-PINCODE-FORMAT",
-			_("Pincode: '{0}' is not a six-digit Indian pincode; ask the customer for the pincode of the pickup address."),
+			_(
+				"Pincode: '{0}' is not a six-digit Indian pincode; ask the customer for the pincode of the pickup address."
+			),
 			formats.text(pincode)[:20],
 		)
 	return []
@@ -108,7 +112,9 @@ def check_pincode_serviceable(pincode, area: ServiceArea | None) -> list[Violati
 		return _v(
 			"pincode",
 			"SOP-4A-PINCODE-SERVICEABLE",
-			_("Pincode: {0} is not serviceable; do not create the order, tell the customer pickup is not available there."),
+			_(
+				"Pincode: {0} is not serviceable; do not create the order, tell the customer pickup is not available there."
+			),
 			formats.normalise_pincode(pincode),
 		)
 	return []
@@ -180,7 +186,9 @@ def check_device_type(device_type) -> list[Violation]:
 
 def check_model_supported(device_model, model: DeviceModel | None) -> list[Violation]:
 	if not formats.text(device_model):
-		return _v("device_model", "SOP-4B-MODEL", _("Device Model: select the customer's model from the catalogue."))
+		return _v(
+			"device_model", "SOP-4B-MODEL", _("Device Model: select the customer's model from the catalogue.")
+		)
 	if model is None or not model.supported:
 		return _v(
 			"device_model",
@@ -270,7 +278,9 @@ def check_accessories(names: list[str], accessories: dict[str, Accessory], devic
 	violations = []
 	for name in names:
 		accessory = accessories.get(name)
-		if accessory is None or (accessory.device_types and formats.text(device_type) not in accessory.device_types):
+		if accessory is None or (
+			accessory.device_types and formats.text(device_type) not in accessory.device_types
+		):
 			violations += _v(
 				"accessories",
 				"SOP-4B-ACCESSORY",
@@ -279,7 +289,9 @@ def check_accessories(names: list[str], accessories: dict[str, Accessory], devic
 				formats.text(device_type) or "-",
 			)
 	if len(set(names)) != len(names):
-		violations += _v("accessories", "SOP-4B-ACCESSORY", _("Accessories: each accessory may be listed once."))
+		violations += _v(
+			"accessories", "SOP-4B-ACCESSORY", _("Accessories: each accessory may be listed once.")
+		)
 	return violations
 
 
@@ -296,7 +308,11 @@ def check_address(address_line1, landmark) -> list[Violation]:
 			MIN_ADDRESS_LENGTH,
 		)
 	if not formats.text(landmark):
-		violations += _v("landmark", "SOP-4D-LANDMARK", _("Landmark: ask the customer for a landmark near the pickup address."))
+		violations += _v(
+			"landmark",
+			"SOP-4D-LANDMARK",
+			_("Landmark: ask the customer for a landmark near the pickup address."),
+		)
 	return violations
 
 
@@ -308,7 +324,9 @@ def check_pickup_slot(
 	max_days_ahead: int,
 ) -> list[Violation]:
 	if pickup_date is None:
-		return _v("pickup_date", "SOP-4D-SLOT", _("Pickup Date: choose the customer's preferred pickup date."))
+		return _v(
+			"pickup_date", "SOP-4D-SLOT", _("Pickup Date: choose the customer's preferred pickup date.")
+		)
 	if slot is None or not slot.enabled:
 		return _v("pickup_slot", "SOP-4D-SLOT", _("Pickup Slot: choose one of the enabled pickup slots."))
 	starts = datetime.combine(pickup_date, slot.start)
@@ -378,7 +396,9 @@ def check_mobile(mobile_no, whatsapp_no="") -> list[Violation]:
 		violations += _v(
 			"whatsapp_no",
 			"SOP-4-MOBILE",
-			_("WhatsApp No: enter a 10-digit Indian mobile number, or leave it empty to use the mobile number."),
+			_(
+				"WhatsApp No: enter a 10-digit Indian mobile number, or leave it empty to use the mobile number."
+			),
 		)
 	return violations
 

@@ -11,9 +11,7 @@ NEXT_STEPS = (
 	_("The device is inspected at pickup; the final price depends on that inspection."),
 	_("You are paid instantly at pickup by UPI or bank transfer."),
 )
-ORDER_CREATED_MESSAGE = _(
-	"Your order {0} is placed. Pickup: {1}, {2}. Next: {3} {4} {5}"
-)
+ORDER_CREATED_MESSAGE = _("Your order {0} is placed. Pickup: {1}, {2}. Next: {3} {4} {5}")
 
 
 def call_script(estimated_price, translate=lambda text: text) -> str:
@@ -41,6 +39,8 @@ def next_steps(translate=lambda text: text) -> list[str]:
 	return [translate(step) for step in NEXT_STEPS]
 
 
-def order_created_message(order_id: str, pickup_date: str, pickup_slot: str, translate=lambda text: text) -> str:
+def order_created_message(
+	order_id: str, pickup_date: str, pickup_slot: str, translate=lambda text: text
+) -> str:
 	"""SOP §6: the Order ID and the next steps, as sent by SMS."""
 	return translate(ORDER_CREATED_MESSAGE).format(order_id, pickup_date, pickup_slot, *next_steps(translate))

@@ -12,7 +12,16 @@ from manual_orders.exceptions import (
 	OrderNotSubmittable,
 )
 from manual_orders.setup.workflow import WORKFLOW_NAME
-from manual_orders.tests.utils import AGENT, MANAGER, OTHER_AGENT, Api, make_lead, make_order, order_values, with_consent
+from manual_orders.tests.utils import (
+	AGENT,
+	MANAGER,
+	OTHER_AGENT,
+	Api,
+	make_lead,
+	make_order,
+	order_values,
+	with_consent,
+)
 
 
 def consented_order(**overrides):
@@ -118,7 +127,13 @@ def test_submit_without_consent_is_refused_even_with_the_consent_state_deleted()
 	]
 	workflow.append(
 		"transitions",
-		{"state": "Draft", "action": "Create Order", "next_state": "Created", "allowed": "Manual Order Agent", "allow_self_approval": 1},
+		{
+			"state": "Draft",
+			"action": "Create Order",
+			"next_state": "Created",
+			"allowed": "Manual Order Agent",
+			"allow_self_approval": 1,
+		},
 	)
 	workflow.save()
 	frappe.set_user(AGENT)
@@ -137,7 +152,11 @@ CHANGES = {
 	"pincode": {"pincode": "560002"},
 	"slot": {"pickup_slot": "11:00 - 13:00"},
 	"date": "day after tomorrow",
-	"payment": {"payment_method": "Bank Transfer", "bank_account_number": "123456789012", "ifsc_code": "HDFC0001234"},
+	"payment": {
+		"payment_method": "Bank Transfer",
+		"bank_account_number": "123456789012",
+		"ifsc_code": "HDFC0001234",
+	},
 	"upi id": {"upi_id": "ravi.other@okaxis"},
 }
 
@@ -191,7 +210,9 @@ def test_customer_unsure_ends_the_attempt_without_an_order():
 
 
 def test_unsure_attempt_can_be_saved_half_filled():
-	order = frappe.get_doc(order_values(outcome="Customer Unsure", pincode="", landmark="", upi_id="")).insert()
+	order = frappe.get_doc(
+		order_values(outcome="Customer Unsure", pincode="", landmark="", upi_id="")
+	).insert()
 	assert order.outcome == "Customer Unsure"
 
 
@@ -210,7 +231,9 @@ def test_price_dispute_is_recorded_on_the_created_order():
 	order.submit()
 	frappe.set_user(AGENT)
 	order = frappe.get_doc("Manual Order", order.name)
-	order.record_price_dispute("I didn't agree to this price", "Re-explained inspection; offered cancellation")
+	order.record_price_dispute(
+		"I didn't agree to this price", "Re-explained inspection; offered cancellation"
+	)
 	order.reload()
 	assert order.price_disputed and order.dispute_recorded_by == AGENT
 	assert order.dispute_customer_words == "I didn't agree to this price"
@@ -229,7 +252,9 @@ def test_every_change_after_consent_is_in_the_history():
 	order = consented_order()
 	order.landmark = "Next to the bakery"
 	order.save()
-	versions = frappe.get_all("Version", filters={"ref_doctype": "Manual Order", "docname": order.name}, pluck="data")
+	versions = frappe.get_all(
+		"Version", filters={"ref_doctype": "Manual Order", "docname": order.name}, pluck="data"
+	)
 	assert any("landmark" in data for data in versions)
 
 

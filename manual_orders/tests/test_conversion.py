@@ -47,7 +47,11 @@ def test_lead_maps_to_a_prefilled_unsaved_order():
 
 def test_customer_without_lead_maps_too():
 	customer = frappe.get_doc(
-		{"doctype": "Customer", "customer_name": "Walk In " + frappe.generate_hash(length=5), "customer_type": "Individual"}
+		{
+			"doctype": "Customer",
+			"customer_name": "Walk In " + frappe.generate_hash(length=5),
+			"customer_type": "Individual",
+		}
 	).insert(ignore_permissions=True)
 	address_for("Customer", customer.name, pincode="400050", city="Mumbai", state="Maharashtra")
 	order = make_manual_order_from_customer(customer.name)

@@ -27,20 +27,35 @@ BAD_CASES = [
 	(
 		"SOP §4A device type not served",
 		{
-			"pincode": "600001", "city": "Chennai", "state": "Tamil Nadu",
-			"device_type": "Mac", "device_model": "MacBook Air M1", "variant": "8 GB/256 GB",
-			"conditions": "mac", "accessories": [],
+			"pincode": "600001",
+			"city": "Chennai",
+			"state": "Tamil Nadu",
+			"device_type": "Mac",
+			"device_model": "MacBook Air M1",
+			"variant": "8 GB/256 GB",
+			"conditions": "mac",
+			"accessories": [],
 		},
 		exc.DeviceTypeNotServed,
 		"not served",
 	),
 	("SOP §4A city", {"city": "Mumbai"}, exc.CityStateMismatch, "City"),
 	("SOP §4A state", {"state": "Kerala"}, exc.CityStateMismatch, "State"),
-	("SOP §4B model", {"brand": "Samsung", "device_model": "Galaxy Note 8", "variant": "64 GB"}, exc.DeviceNotSupported, "not a supported device"),
+	(
+		"SOP §4B model",
+		{"brand": "Samsung", "device_model": "Galaxy Note 8", "variant": "64 GB"},
+		exc.DeviceNotSupported,
+		"not a supported device",
+	),
 	("SOP §4B brand", {"brand": "Samsung"}, exc.DeviceDetailsMismatch, "Brand"),
 	("SOP §4B variant", {"variant": "2 TB"}, exc.InvalidVariant, "Variant"),
 	("SOP §4B conditions", {"conditions": []}, exc.ConditionNotAnswered, "Conditions"),
-	("SOP §4B accessory", {"accessories": [{"accessory": "Laptop Bag"}]}, exc.InvalidAccessory, "Accessories"),
+	(
+		"SOP §4B accessory",
+		{"accessories": [{"accessory": "Laptop Bag"}]},
+		exc.InvalidAccessory,
+		"Accessories",
+	),
 	("SOP §4D address", {"address_line1": "Flat 4"}, exc.IncompleteAddress, "Address"),
 	("SOP §4D landmark", {"landmark": ""}, exc.IncompleteAddress, "Landmark"),
 	("SOP §4D slot in past", {"pickup_date": "2020-01-01"}, exc.InvalidPickupSlot, "Pickup Slot"),
@@ -70,7 +85,9 @@ def resolve(overrides: dict) -> dict:
 	return overrides
 
 
-@pytest.mark.parametrize("case, overrides, error, text", BAD_CASES, ids=[c[0] + " " + str(i) for i, c in enumerate(BAD_CASES)])
+@pytest.mark.parametrize(
+	"case, overrides, error, text", BAD_CASES, ids=[c[0] + " " + str(i) for i, c in enumerate(BAD_CASES)]
+)
 def test_each_rule_refuses_the_bad_case(case, overrides, error, text):
 	with pytest.raises(error) as raised:
 		make_order(**resolve(overrides))
@@ -92,7 +109,9 @@ def test_each_rule_accepts_the_good_case(overrides):
 	assert order.name
 
 
-@pytest.mark.parametrize("field, value", [("device_model", "Nokia 3310"), ("pickup_slot", "Midnight"), ("brand", "Nokia")])
+@pytest.mark.parametrize(
+	"field, value", [("device_model", "Nokia 3310"), ("pickup_slot", "Midnight"), ("brand", "Nokia")]
+)
 def test_unknown_catalogue_links_are_refused_by_name(field, value):
 	with pytest.raises(frappe.LinkValidationError) as raised:
 		make_order(**{field: value})
@@ -138,7 +157,9 @@ def test_price_follows_condition_answers():
 
 def test_rest_agent_creates_a_valid_order_and_client_price_is_ignored():
 	api = Api(AGENT)
-	status, body = api.post("/api/resource/Manual Order", order_values(estimated_price=1, agent="Administrator"))
+	status, body = api.post(
+		"/api/resource/Manual Order", order_values(estimated_price=1, agent="Administrator")
+	)
 	assert status == 200, body
 	data = body["data"]
 	assert data["estimated_price"] == 30500
@@ -148,7 +169,9 @@ def test_rest_agent_creates_a_valid_order_and_client_price_is_ignored():
 	frappe.db.commit()  # nosemgrep: the HTTP thread committed the order
 
 
-@pytest.mark.parametrize("case, overrides, error, text", BAD_CASES, ids=[c[0] + " " + str(i) for i, c in enumerate(BAD_CASES)])
+@pytest.mark.parametrize(
+	"case, overrides, error, text", BAD_CASES, ids=[c[0] + " " + str(i) for i, c in enumerate(BAD_CASES)]
+)
 def test_rest_agent_is_refused_each_bad_case(case, overrides, error, text):
 	api = Api(AGENT)
 	status, body = api.post("/api/resource/Manual Order", order_values(**resolve(overrides)))

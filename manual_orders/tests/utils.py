@@ -30,7 +30,9 @@ def complete_setup_wizard() -> None:
 			"timezone": "Asia/Kolkata",
 			"country": "India",
 			"industry": "Retail",
-			"fy_start_date": f"{year}-04-01" if frappe.utils.now_datetime().month >= 4 else f"{year - 1}-04-01",
+			"fy_start_date": f"{year}-04-01"
+			if frappe.utils.now_datetime().month >= 4
+			else f"{year - 1}-04-01",
 			"fy_end_date": f"{year + 1}-03-31" if frappe.utils.now_datetime().month >= 4 else f"{year}-03-31",
 			"language": "english",
 			"email": "admin@manual-orders.test",
@@ -59,7 +61,13 @@ def load_test_catalogue() -> None:
 		).insert()
 	if not frappe.db.exists("Pickup Slot", "Disabled Slot"):
 		frappe.get_doc(
-			{"doctype": "Pickup Slot", "slot_label": "Disabled Slot", "start_time": "10:00", "end_time": "11:00", "enabled": 0}
+			{
+				"doctype": "Pickup Slot",
+				"slot_label": "Disabled Slot",
+				"start_time": "10:00",
+				"end_time": "11:00",
+				"enabled": 0,
+			}
 		).insert()
 	make_user(AGENT, "Manual Order Agent")
 	make_user(OTHER_AGENT, "Manual Order Agent")

@@ -35,7 +35,9 @@ def test_fields_outside_the_terms_do_not_matter():
 
 
 def test_none_and_numbers_are_canonical():
-	assert fingerprint(terms(dict(BASE, estimated_price=29300))) == fingerprint(terms(dict(BASE, estimated_price=29300.0)))
+	assert fingerprint(terms(dict(BASE, estimated_price=29300))) == fingerprint(
+		terms(dict(BASE, estimated_price=29300.0))
+	)
 	assert fingerprint(terms(dict(BASE, pickup_date=date(2026, 11, 27)))) == fingerprint(
 		terms(dict(BASE, pickup_date="2026-11-27"))
 	)

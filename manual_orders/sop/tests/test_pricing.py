@@ -3,7 +3,9 @@ from manual_orders.sop.tests.factories import BOX, CHARGER, IPHONE, QUESTIONS
 
 
 def test_estimate_deducts_conditions_and_adds_accessories():
-	estimate = estimate_price(IPHONE, "128 GB", {"Q-SCREEN": "Minor scratches", "Q-POWER": "Yes"}, QUESTIONS, [CHARGER, BOX])
+	estimate = estimate_price(
+		IPHONE, "128 GB", {"Q-SCREEN": "Minor scratches", "Q-POWER": "Yes"}, QUESTIONS, [CHARGER, BOX]
+	)
 	# 30000 - 5% (1500) + 500 + 300
 	assert estimate.base_price == 30000
 	assert estimate.estimated_price == 29300
@@ -14,7 +16,9 @@ def test_estimate_never_below_zero():
 	estimate = estimate_price(IPHONE, "128 GB", {"Q-SCREEN": "Cracked", "Q-POWER": "No"}, QUESTIONS, [])
 	assert estimate.estimated_price == 3000  # 30000 - 9000 - 18000
 	heavy = [q for q in QUESTIONS] + [type(QUESTIONS[0])("Q-X", "Water damage", {"Yes": 50})]
-	estimate = estimate_price(IPHONE, "128 GB", {"Q-SCREEN": "Cracked", "Q-POWER": "No", "Q-X": "Yes"}, heavy, [])
+	estimate = estimate_price(
+		IPHONE, "128 GB", {"Q-SCREEN": "Cracked", "Q-POWER": "No", "Q-X": "Yes"}, heavy, []
+	)
 	assert estimate.estimated_price == 0
 
 

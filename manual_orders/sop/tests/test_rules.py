@@ -61,7 +61,9 @@ def test_device_type_must_be_served_at_the_pincode():
 def test_city_and_state_must_agree_with_the_pincode():
 	assert rules.check_city_and_state(" bengaluru ", "karnataka", "560001", AREA) == []
 	assert rule_ids(rules.check_city_and_state("Mumbai", "Karnataka", "560001", AREA)) == ["SOP-4A-CITY"]
-	assert rule_ids(rules.check_city_and_state("Bengaluru", "Maharashtra", "560001", AREA)) == ["SOP-4A-STATE"]
+	assert rule_ids(rules.check_city_and_state("Bengaluru", "Maharashtra", "560001", AREA)) == [
+		"SOP-4A-STATE"
+	]
 	assert rule_ids(rules.check_city_and_state("", "", "560001", AREA)) == ["SOP-4A-CITY", "SOP-4A-STATE"]
 
 
@@ -79,7 +81,9 @@ def test_area_state_must_match_when_the_circle_spans_states():
 def test_model_must_be_in_the_catalogue_and_supported():
 	assert rule_ids(rules.check_model_supported("Nokia 3310", None)) == ["SOP-4B-MODEL"]
 	assert rule_ids(rules.check_model_supported("", None)) == ["SOP-4B-MODEL"]
-	assert rule_ids(rules.check_model_supported("iPhone 13", replace(IPHONE, supported=False))) == ["SOP-4B-MODEL"]
+	assert rule_ids(rules.check_model_supported("iPhone 13", replace(IPHONE, supported=False))) == [
+		"SOP-4B-MODEL"
+	]
 	assert rules.check_model_supported("iPhone 13", IPHONE) == []
 
 
@@ -103,7 +107,9 @@ def test_variant_must_be_an_enabled_variant_of_the_model():
 def test_every_condition_question_needs_a_known_answer():
 	questions = good_catalogue().questions
 	assert rule_ids(rules.check_conditions({"Q-SCREEN": "Flawless"}, questions)) == ["SOP-4B-CONDITION"]
-	assert rule_ids(rules.check_conditions({"Q-SCREEN": "Bad", "Q-POWER": "Yes"}, questions)) == ["SOP-4B-CONDITION"]
+	assert rule_ids(rules.check_conditions({"Q-SCREEN": "Bad", "Q-POWER": "Yes"}, questions)) == [
+		"SOP-4B-CONDITION"
+	]
 	assert rule_ids(
 		rules.check_conditions({"Q-SCREEN": "Flawless", "Q-POWER": "Yes", "Q-OTHER": "Yes"}, questions)
 	) == ["SOP-4B-CONDITION"]
@@ -116,7 +122,9 @@ def test_every_condition_question_needs_a_known_answer():
 def test_accessories_must_fit_the_device_type_once_each():
 	accessories = good_catalogue().accessories
 	assert rules.check_accessories(["Original Charger", "Original Box"], accessories, "Phone") == []
-	assert rule_ids(rules.check_accessories(["Original Charger"], accessories, "Laptop")) == ["SOP-4B-ACCESSORY"]
+	assert rule_ids(rules.check_accessories(["Original Charger"], accessories, "Laptop")) == [
+		"SOP-4B-ACCESSORY"
+	]
 	assert rule_ids(rules.check_accessories(["Mouse"], accessories, "Phone")) == ["SOP-4B-ACCESSORY"]
 	assert rule_ids(rules.check_accessories(["Original Box", "Original Box"], accessories, "Phone")) == [
 		"SOP-4B-ACCESSORY"
@@ -146,7 +154,10 @@ def test_upi_needs_a_valid_upi_id():
 
 
 def test_bank_transfer_needs_account_and_ifsc():
-	assert rule_ids(rules.check_payment("Bank Transfer", "", "12", "XYZ")) == ["SOP-4E-BANK-ACCOUNT", "SOP-4E-IFSC"]
+	assert rule_ids(rules.check_payment("Bank Transfer", "", "12", "XYZ")) == [
+		"SOP-4E-BANK-ACCOUNT",
+		"SOP-4E-IFSC",
+	]
 	assert rules.check_payment("Bank Transfer", "", "123456789012", "HDFC0001234") == []
 
 

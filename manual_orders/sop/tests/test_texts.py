@@ -8,7 +8,9 @@ def test_call_script_has_the_price_in_indian_format():
 
 
 def test_call_script_is_translated_before_formatting():
-	hindi = {"The estimated price showing is {0}. Final price depends on inspection. Are you okay to proceed?": "अनुमानित मूल्य {0} है।"}
+	hindi = {
+		"The estimated price showing is {0}. Final price depends on inspection. Are you okay to proceed?": "अनुमानित मूल्य {0} है।"
+	}
 	assert call_script(29300, lambda text: hindi.get(text, text)) == "अनुमानित मूल्य ₹29,300 है।"
 
 

@@ -54,7 +54,9 @@ class ManualOrder(Document):
 	def before_cancel(self):
 		if not self.cancellation_reason:
 			frappe.throw(
-				_("Cancellation Reason: choose why the order is cancelled (e.g. Price dispute, Customer changed mind)."),
+				_(
+					"Cancellation Reason: choose why the order is cancelled (e.g. Price dispute, Customer changed mind)."
+				),
 				exc=CancellationReasonRequired,
 				title=_("Cancellation Reason Required"),
 			)
@@ -70,9 +72,9 @@ class ManualOrder(Document):
 			self.agent = frappe.session.user
 		elif self.agent != before.agent:
 			frappe.throw(
-				_("Agent: the agent who created the order ({0}) is accountable for it and cannot be changed.").format(
-					before.agent
-				),
+				_(
+					"Agent: the agent who created the order ({0}) is accountable for it and cannot be changed."
+				).format(before.agent),
 				exc=AgentChangeNotAllowed,
 				title=_("Not Allowed"),
 			)
@@ -119,9 +121,9 @@ class ManualOrder(Document):
 		)
 		if other:
 			frappe.throw(
-				_("Lead {0} already has the open order {1}; continue that order instead of creating another.").format(
-					self.lead, other[0][0]
-				),
+				_(
+					"Lead {0} already has the open order {1}; continue that order instead of creating another."
+				).format(self.lead, other[0][0]),
 				exc=DuplicateOpenOrder,
 				title=_("Order Already Exists"),
 			)
@@ -140,7 +142,9 @@ class ManualOrder(Document):
 			deduction = percent.get(row.question, {}).get(row.answer, 0)
 			row.deduction = pricing.condition_deduction(self.base_price, deduction) if deduction else 0
 		for row in self.accessories:
-			row.price_adjustment = accessories[row.accessory].price_adjustment if row.accessory in accessories else 0
+			row.price_adjustment = (
+				accessories[row.accessory].price_adjustment if row.accessory in accessories else 0
+			)
 		variance = catalogue.get_settings()["price_variance_percent"]
 		self.price_low, self.price_high = pricing.price_range(self.estimated_price, variance)
 
@@ -243,7 +247,7 @@ class ManualOrder(Document):
 		if not valid:
 			frappe.throw(
 				_(
-					"Consent: the customer has not said \"Yes, please place the order\" to these terms. Read back the summary, then record the customer's words and both confirmations."
+					'Consent: the customer has not said "Yes, please place the order" to these terms. Read back the summary, then record the customer\'s words and both confirmations.'
 				),
 				exc=ConsentRequired,
 				title=_("Consent Required"),
@@ -266,4 +270,6 @@ class ManualOrder(Document):
 		self.dispute_recorded_by = frappe.session.user
 		self.dispute_recorded_at = now_datetime()
 		self.save()
-		self.add_comment("Info", _("Price dispute recorded: {0}").format(frappe.utils.escape_html(customer_words)))
+		self.add_comment(
+			"Info", _("Price dispute recorded: {0}").format(frappe.utils.escape_html(customer_words))
+		)
