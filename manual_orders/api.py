@@ -7,6 +7,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.model.mapper import get_mapped_doc
 
+from manual_orders import catalogue
 from manual_orders.sop import rules, texts
 
 ADDRESS_FIELDS = ("address_line1", "address_line2", "city", "state", "pincode")
@@ -105,5 +106,34 @@ def check_order(doc: str | dict) -> dict:
 		"price_high": order.price_high,
 		"conditions": [{"question": row.question, "deduction": row.deduction} for row in order.conditions],
 		"call_script": texts.call_script(order.estimated_price, _),
+		"summary": order_summary(order),
+		"next_steps": texts.next_steps(_),
 		"violations": [{"field": v.field, "rule": v.rule, "message": v.render(_)} for v in violations],
 	}
+
+
+@frappe.whitelist()
+def get_catalogue_options(device_type: str | None = None, device_model: str | None = None) -> dict:
+	"""What the form offers: the model's variants and the device type's questions with answers."""
+	frappe.has_permission("Manual Order", "read", throw=True)
+	model = catalogue.get_device_model(device_model)
+	questions = catalogue.get_condition_questions(device_type or (model.device_type if model else None))
+	return {
+		"brand": model.brand if model else None,
+		"device_type": model.device_type if model else device_type,
+		"variants": [v.name for v in model.variants if v.enabled] if model else [],
+		"questions": [{"name": q.name, "question": q.question, "answers": list(q.answers)} for q in questions],
+	}
+
+
+def order_summary(order: Document) -> list[list[str]]:
+	"""SOP §5 step 6: the recap read back to the customer before creating the order."""
+	device = " ".join(filter(None, [order.brand, order.device_model, order.variant]))
+	location = ", ".join(filter(None, [order.address_line1, order.landmark, order.city, order.pincode]))
+	payment = order.payment_method or ""
+	if order.payment_method == "UPI" and order.upi_id:
+		payment = f"UPI ({order.upi_id})"
+	elif order.payment_method == "Bank Transfer" and order.bank_account_number:
+		payment = _("Bank Transfer (account ending {0})").format(order.bank_account_number[-4:])
+	rows = texts.order_summary(device, order.price_low, order.price_high, location, payment, _)
+	return [list(row) for row in rows]

@@ -178,3 +178,32 @@ def test_rest_agent_is_refused_each_bad_case(case, overrides, error, text):
 	assert status == 417, body
 	assert error.__name__ in body.get("exc_type", "")
 	assert text in server_messages(body)
+
+
+def test_live_check_prices_and_explains_without_saving():
+	from manual_orders.api import check_order
+
+	frappe.set_user(AGENT)
+	before = frappe.db.count("Manual Order")
+	result = check_order(order_values(pincode="560100", estimated_price=5))
+	assert result["estimated_price"] == 30500
+	assert [v["rule"] for v in result["violations"]] == ["SOP-4A-PINCODE-SERVICEABLE"]
+	assert "not serviceable" in result["violations"][0]["message"]
+	result = check_order(order_values())
+	assert result["violations"] == []
+	assert "₹30,500" in result["call_script"]
+	assert [row[0] for row in result["summary"]] == ["Device", "Price range", "Pickup location", "Payment mode"]
+	assert frappe.db.count("Manual Order") == before
+
+
+def test_catalogue_options_for_the_form():
+	from manual_orders.api import get_catalogue_options
+
+	frappe.set_user(AGENT)
+	options = get_catalogue_options(device_model="iPhone 13")
+	assert options["brand"] == "Apple" and options["device_type"] == "Phone"
+	assert options["variants"] == ["128 GB", "256 GB", "512 GB"]
+	assert len(options["questions"]) == 5 and all(q["answers"] for q in options["questions"])
+	frappe.set_user("Guest")
+	with pytest.raises(frappe.PermissionError):
+		get_catalogue_options(device_type="Phone")

@@ -1,0 +1,170 @@
+// The agent's screen for one call: device -> price -> pickup -> payment -> consent.
+// Every check also runs on the server at save; this form only shows them early.
+
+const LIVE_FIELDS = [
+	"creation_reason", "mobile_no", "whatsapp_no", "device_type", "brand", "device_model", "variant",
+	"address_line1", "landmark", "city", "state", "pincode", "pickup_date", "pickup_slot",
+	"payment_method", "upi_id", "bank_account_number", "ifsc_code",
+];
+
+frappe.ui.form.on("Manual Order", {
+	setup(frm) {
+		frm.set_query("device_model", () => ({
+			filters: Object.assign(
+				{ supported: 1 },
+				frm.doc.device_type ? { device_type: frm.doc.device_type } : {},
+				frm.doc.brand ? { brand: frm.doc.brand } : {}
+			),
+		}));
+		frm.set_query("question", "conditions", () => ({
+			filters: { device_type: frm.doc.device_type, enabled: 1 },
+		}));
+		frm.set_query("accessory", "accessories", () => ({ filters: { enabled: 1 } }));
+		frm.set_query("pickup_slot", () => ({ filters: { enabled: 1 } }));
+		frm.set_query("cancellation_reason", () => ({ filters: { enabled: 1 } }));
+	},
+
+	refresh(frm) {
+		manual_orders.load_options(frm);
+		if (frm.doc.docstatus === 1) {
+			manual_orders.show_created(frm);
+			manual_orders.add_dispute_button(frm);
+		} else if (frm.doc.docstatus === 0 && frm.doc.outcome !== "Customer Unsure") {
+			manual_orders.live_check(frm);
+		}
+	},
+
+	device_type(frm) {
+		manual_orders.load_options(frm, true);
+	},
+
+	device_model(frm) {
+		manual_orders.load_options(frm);
+	},
+
+	conditions_on_form_rendered(frm) {
+		manual_orders.set_answer_options(frm);
+	},
+});
+
+LIVE_FIELDS.forEach((fieldname) => {
+	frappe.ui.form.on("Manual Order", fieldname, (frm) => manual_orders.live_check(frm));
+});
+
+frappe.ui.form.on("Manual Order Condition", {
+	question(frm) {
+		manual_orders.set_answer_options(frm);
+		manual_orders.live_check(frm);
+	},
+	answer: (frm) => manual_orders.live_check(frm),
+	conditions_remove: (frm) => manual_orders.live_check(frm),
+});
+
+frappe.ui.form.on("Manual Order Accessory", {
+	accessory: (frm) => manual_orders.live_check(frm),
+	accessories_remove: (frm) => manual_orders.live_check(frm),
+});
+
+frappe.provide("manual_orders");
+
+Object.assign(manual_orders, {
+	questions: {},
+
+	load_options(frm, reset_conditions) {
+		if (!frm.doc.device_type && !frm.doc.device_model) return;
+		frappe
+			.call("manual_orders.api.get_catalogue_options", {
+				device_type: frm.doc.device_type,
+				device_model: frm.doc.device_model,
+			})
+			.then(({ message }) => {
+				if (!message) return;
+				frm.set_df_property("variant", "options", message.variants);
+				manual_orders.questions = {};
+				message.questions.forEach((q) => (manual_orders.questions[q.name] = q.answers));
+				if (frm.doc.docstatus !== 0) return;
+				if (message.brand && frm.doc.brand !== message.brand) frm.set_value("brand", message.brand);
+				if (message.device_type && frm.doc.device_type !== message.device_type)
+					frm.set_value("device_type", message.device_type);
+				const asked = (frm.doc.conditions || []).map((row) => row.question);
+				const expected = message.questions.map((q) => q.name);
+				if (reset_conditions || asked.join() !== expected.join()) {
+					frm.clear_table("conditions");
+					message.questions.forEach((q) => frm.add_child("conditions", { question: q.name }));
+					frm.refresh_field("conditions");
+				}
+			});
+	},
+
+	set_answer_options(frm) {
+		const grid = frm.fields_dict.conditions.grid;
+		(frm.doc.conditions || []).forEach((row) => {
+			const grid_row = grid.grid_rows_by_docname[row.name];
+			const answers = manual_orders.questions[row.question] || [];
+			const field = grid_row && grid_row.get_field && grid_row.get_field("answer");
+			if (field && field.set_data) field.set_data(answers);
+		});
+		grid.update_docfield_property("answer", "options", [].concat(...Object.values(manual_orders.questions)));
+	},
+
+	live_check: frappe.utils.debounce((frm) => {
+		if (frm.doc.docstatus !== 0) return;
+		frappe
+			.call({
+				method: "manual_orders.api.check_order",
+				args: { doc: frm.doc },
+				freeze: false,
+			})
+			.then(({ message }) => message && manual_orders.show_check(frm, message));
+	}, 400),
+
+	show_check(frm, result) {
+		["base_price", "estimated_price", "price_low", "price_high"].forEach((fieldname) => {
+			frm.doc[fieldname] = result[fieldname];
+			frm.refresh_field(fieldname);
+		});
+		const escape = frappe.utils.escape_html;
+		let html = "";
+		if (result.violations.length) {
+			html += `<div class="manual-order-violations"><b>${__("Not allowed yet:")}</b><ul>`;
+			html += result.violations.map((v) => `<li data-field="${escape(v.field)}">${escape(v.message)}</li>`).join("");
+			html += "</ul></div>";
+			frm.set_intro(html, "red");
+		} else {
+			html += `<div class="manual-order-script"><b>${__("Read to the customer:")}</b> ${escape(result.call_script)}</div>`;
+			html += `<div class="manual-order-summary"><b>${__("Order summary to read back:")}</b><ul>`;
+			html += result.summary.map(([label, value]) => `<li>${escape(label)}: ${escape(value)}</li>`).join("");
+			html += "</ul></div>";
+			frm.set_intro(html, "blue");
+		}
+	},
+
+	show_created(frm) {
+		const escape = frappe.utils.escape_html;
+		const steps = [
+			__("A pickup partner (vendor) will be assigned to your order."),
+			__("The device is inspected at pickup; the final price depends on that inspection."),
+			__("You are paid instantly at pickup by UPI or bank transfer."),
+		];
+		frm.set_intro(
+			`<div class="manual-order-created"><div>${__("Order ID")}</div>
+			<div style="font-size: 2em; font-weight: 700; letter-spacing: 0.05em">${escape(frm.doc.name)}</div>
+			<b>${__("Tell the customer the next steps:")}</b><ol>${steps.map((s) => `<li>${escape(s)}</li>`).join("")}</ol></div>`,
+			"green"
+		);
+	},
+
+	add_dispute_button(frm) {
+		if (!frm.has_perm("write")) return;
+		frm.add_custom_button(__("Record Price Dispute"), () => {
+			frappe.prompt(
+				[
+					{ fieldname: "customer_words", fieldtype: "Small Text", label: __("What the Customer Said"), reqd: 1 },
+					{ fieldname: "notes", fieldtype: "Small Text", label: __("Dispute Notes") },
+				],
+				(values) => frm.call("record_price_dispute", values).then(() => frm.reload_doc()),
+				__("Price Dispute (SOP §8)")
+			);
+		});
+	},
+});
