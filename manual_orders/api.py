@@ -122,7 +122,9 @@ def get_catalogue_options(device_type: str | None = None, device_model: str | No
 		"brand": model.brand if model else None,
 		"device_type": model.device_type if model else device_type,
 		"variants": [v.name for v in model.variants if v.enabled] if model else [],
-		"questions": [{"name": q.name, "question": q.question, "answers": list(q.answers)} for q in questions],
+		"questions": [
+			{"name": q.name, "question": q.question, "answers": list(q.answers)} for q in questions
+		],
 	}
 
 

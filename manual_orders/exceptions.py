@@ -67,11 +67,11 @@ class ConsentRequired(SOPViolation):
 	pass
 
 
+class OrderNotSubmittable(SOPViolation):
+	"""The customer was unsure: the attempt ended without an order."""
+
+
 class DuplicateOpenOrder(frappe.ValidationError):
-	pass
-
-
-class OrderNotSubmittable(frappe.ValidationError):
 	pass
 
 
@@ -85,6 +85,8 @@ class AgentChangeNotAllowed(frappe.ValidationError):
 
 RULE_EXCEPTIONS: dict[str, type[SOPViolation]] = {
 	"SOP-2-REASON": CreationReasonRequired,
+	"SOP-3-UNSURE": OrderNotSubmittable,
+	"SOP-GOLDEN-CONSENT": ConsentRequired,
 	"SOP-4-MOBILE": InvalidMobileNumber,
 	"SOP-4A-PINCODE-FORMAT": InvalidPincode,
 	"SOP-4A-PINCODE-SERVICEABLE": PincodeNotServiceable,

@@ -63,3 +63,13 @@ def fingerprint(terms: dict) -> str:
 def changed_terms(before: dict, after: dict) -> list[str]:
 	"""The names of the agreed terms that differ, for the audit trail."""
 	return sorted(key for key in set(before) | set(after) if before.get(key) != after.get(key))
+
+
+def is_given(customer_words, price_accepted, summary_confirmed) -> bool:
+	"""The golden rule's evidence: the customer's own words, the price and the summary confirmed."""
+	return bool(str(customer_words or "").strip() and price_accepted and summary_confirmed)
+
+
+def covers(recorded_fingerprint: str | None, terms: dict) -> bool:
+	"""Whether consent recorded with `recorded_fingerprint` covers these exact terms."""
+	return bool(recorded_fingerprint) and recorded_fingerprint == fingerprint(terms)

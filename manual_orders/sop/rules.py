@@ -18,6 +18,7 @@ from manual_orders.sop.catalogue import (
 from manual_orders.sop.pincodes import pincode_matches_state, same_place
 from manual_orders.sop.violations import Violation, _
 
+CUSTOMER_UNSURE = "Customer Unsure"
 CREATION_REASONS = (
 	"Customer asked for help",
 	"Customer faces technical issues",
@@ -85,6 +86,34 @@ def check_creation_reason(reason) -> list[Violation]:
 				"Creation Reason: choose one of the SOP's cases ({0}); manual orders are a support tool, not a shortcut."
 			),
 			", ".join(CREATION_REASONS),
+		)
+	return []
+
+
+# SOP §3: the customer unsure or "just checking"
+
+
+def check_customer_sure(outcome) -> list[Violation]:
+	if formats.text(outcome) == CUSTOMER_UNSURE:
+		return _v(
+			"outcome",
+			"SOP-3-UNSURE",
+			_("Outcome: the customer is unsure or just checking; this attempt ends without an order."),
+		)
+	return []
+
+
+# SOP golden rule: no order without consent to these exact terms
+
+
+def check_consent(consent_given: bool, consent_covers_terms: bool) -> list[Violation]:
+	if not (consent_given and consent_covers_terms):
+		return _v(
+			"consent_customer_words",
+			"SOP-GOLDEN-CONSENT",
+			_(
+				'Consent: the customer has not said "Yes, please place the order" to these terms. Read back the summary, then record the customer\'s words and both confirmations.'
+			),
 		)
 	return []
 

@@ -192,7 +192,12 @@ def test_live_check_prices_and_explains_without_saving():
 	result = check_order(order_values())
 	assert result["violations"] == []
 	assert "₹30,500" in result["call_script"]
-	assert [row[0] for row in result["summary"]] == ["Device", "Price range", "Pickup location", "Payment mode"]
+	assert [row[0] for row in result["summary"]] == [
+		"Device",
+		"Price range",
+		"Pickup location",
+		"Payment mode",
+	]
 	assert frappe.db.count("Manual Order") == before
 
 

@@ -2,7 +2,14 @@ from datetime import date
 
 import pytest
 
-from manual_orders.sop.consent import AGREED_FIELDS, agreed_terms, changed_terms, fingerprint
+from manual_orders.sop.consent import (
+	AGREED_FIELDS,
+	agreed_terms,
+	changed_terms,
+	covers,
+	fingerprint,
+	is_given,
+)
 
 BASE = {name: f"value of {name}" for name in AGREED_FIELDS}
 
@@ -42,3 +49,17 @@ def test_none_and_numbers_are_canonical():
 		terms(dict(BASE, pickup_date="2026-11-27"))
 	)
 	assert fingerprint(terms(dict(BASE, landmark=None))) == fingerprint(terms(dict(BASE, landmark="")))
+
+
+def test_consent_is_given_only_with_words_price_and_summary():
+	assert is_given("Yes, please place the order", True, True)
+	assert not is_given("   ", True, True)
+	assert not is_given("Yes", False, True)
+	assert not is_given("Yes", True, False)
+
+
+def test_consent_covers_only_the_exact_terms():
+	recorded = fingerprint(terms())
+	assert covers(recorded, terms())
+	assert not covers(recorded, terms(dict(BASE, variant="other")))
+	assert not covers(None, terms())

@@ -181,3 +181,15 @@ def test_check_order_reports_all_failures_together():
 		"SOP-4D-LANDMARK",
 		"SOP-4E-UPI",
 	]
+
+
+# SOP §3 and the golden rule
+def test_unsure_customer_gets_no_order():
+	assert rule_ids(rules.check_customer_sure("Customer Unsure")) == ["SOP-3-UNSURE"]
+	assert rules.check_customer_sure("") == []
+
+
+def test_no_order_without_consent_to_these_terms():
+	assert rule_ids(rules.check_consent(False, True)) == ["SOP-GOLDEN-CONSENT"]
+	assert rule_ids(rules.check_consent(True, False)) == ["SOP-GOLDEN-CONSENT"]
+	assert rules.check_consent(True, True) == []

@@ -8,14 +8,11 @@ from manual_orders import catalogue
 from manual_orders.exceptions import (
 	AgentChangeNotAllowed,
 	CancellationReasonRequired,
-	ConsentRequired,
 	DuplicateOpenOrder,
-	OrderNotSubmittable,
 	throw_violations,
 )
 from manual_orders.sop import consent, formats, pricing, rules
 
-CUSTOMER_UNSURE = "Customer Unsure"
 RECORDED_CONSENT_FIELDS = ("consent_recorded_by", "consent_recorded_at", "consent_fingerprint")
 CONSENT_FIELDS = (
 	"consent_customer_words",
@@ -40,12 +37,7 @@ class ManualOrder(Document):
 		self.update_consent()
 
 	def before_submit(self):
-		if self.customer_unsure():
-			frappe.throw(
-				_("The customer is unsure: this attempt ended without an order and cannot be created."),
-				exc=OrderNotSubmittable,
-				title=_("Customer Unsure"),
-			)
+		throw_violations(rules.check_customer_sure(self.outcome))
 		self.check_consent()
 
 	def on_submit(self):
@@ -81,15 +73,15 @@ class ManualOrder(Document):
 
 	# SOP §3: "customer unsure or just checking" ends the attempt without an order.
 	def customer_unsure(self) -> bool:
-		return self.outcome == CUSTOMER_UNSURE
+		return self.outcome == rules.CUSTOMER_UNSURE
 
 	def end_attempt(self):
 		self.lead_lock = None
 		for fieldname in CONSENT_FIELDS:
 			self.set(fieldname, None)
 		before = self.get_doc_before_save()
-		if not before or before.outcome != CUSTOMER_UNSURE:
-			self.set_lead_disposition(CUSTOMER_UNSURE)
+		if not before or before.outcome != rules.CUSTOMER_UNSURE:
+			self.set_lead_disposition(rules.CUSTOMER_UNSURE)
 
 	def normalise_inputs(self):
 		self.mobile_no = formats.normalise_mobile(self.mobile_no) or formats.text(self.mobile_no)
@@ -198,10 +190,8 @@ class ManualOrder(Document):
 		return consent.agreed_terms(values, self.answers(), [row.accessory for row in self.accessories])
 
 	def consent_given(self) -> bool:
-		return bool(
-			formats.text(self.consent_customer_words)
-			and self.consent_price_accepted
-			and self.consent_summary_confirmed
+		return consent.is_given(
+			self.consent_customer_words, self.consent_price_accepted, self.consent_summary_confirmed
 		)
 
 	def update_consent(self):
@@ -243,15 +233,8 @@ class ManualOrder(Document):
 		self.set(frappe.get_cached_value("Workflow", workflow_name, "workflow_state_field"), first_state)
 
 	def check_consent(self):
-		valid = self.consent_given() and self.consent_fingerprint == consent.fingerprint(self.agreed_terms())
-		if not valid:
-			frappe.throw(
-				_(
-					'Consent: the customer has not said "Yes, please place the order" to these terms. Read back the summary, then record the customer\'s words and both confirmations.'
-				),
-				exc=ConsentRequired,
-				title=_("Consent Required"),
-			)
+		covers = consent.covers(self.consent_fingerprint, self.agreed_terms())
+		throw_violations(rules.check_consent(self.consent_given(), covers))
 
 	def set_lead_disposition(self, disposition: str):
 		if self.lead:
