@@ -1,5 +1,6 @@
 """Whitelisted methods: Lead/Customer to order mappers and the live check the desk calls."""
 
+import hmac
 import json
 
 import frappe
@@ -139,3 +140,42 @@ def order_summary(order: Document) -> list[list[str]]:
 		payment = _("Bank Transfer (account ending {0})").format(order.bank_account_number[-4:])
 	rows = texts.order_summary(device, order.price_low, order.price_high, location, payment, _)
 	return [list(row) for row in rows]
+
+
+@frappe.whitelist(allow_guest=True, methods=["GET", "POST"])
+def whatsapp_webhook():
+	"""WhatsApp Cloud API webhook: GET is the subscription handshake, POST carries delivery statuses."""
+	from werkzeug.wrappers import Response
+
+	from manual_orders.messaging import outbox, webhook
+
+	settings = frappe.get_single("Manual Order WhatsApp Settings")
+	if frappe.request.method == "GET":
+		args = frappe.request.args
+		expected = settings.get_password("verify_token", raise_exception=False) or ""
+		if (
+			args.get("hub.mode") == "subscribe"
+			and expected
+			and hmac.compare_digest(expected, args.get("hub.verify_token") or "")
+		):
+			return Response(args.get("hub.challenge") or "", mimetype="text/plain")
+		return Response("forbidden", status=403, mimetype="text/plain")
+
+	raw_body = frappe.request.get_data(cache=True)
+	secret = settings.get_password("app_secret", raise_exception=False) or ""
+	if not webhook.signature_is_valid(secret, raw_body, frappe.get_request_header("X-Hub-Signature-256")):
+		return Response("invalid signature", status=403, mimetype="text/plain")
+	return outbox.apply_status_updates(webhook.parse_statuses(raw_body))
+
+
+@frappe.whitelist(methods=["POST"])
+def resend_message(name: str) -> str:
+	"""An agent resends a message of an order they may edit."""
+	from manual_orders.messaging import outbox
+
+	order = frappe.db.get_value("Manual Order Message", name, "manual_order")
+	if not order:
+		frappe.throw(_("Message {0} not found").format(name), frappe.DoesNotExistError)
+	frappe.get_doc("Manual Order", order).check_permission("write")
+	outbox.resend(name)
+	return "Queued"

@@ -171,6 +171,9 @@ def _load_settings() -> dict:
 		"min_lead_minutes": int(settings.min_lead_minutes or 0),
 		"max_days_ahead": int(settings.max_days_ahead or 14),
 		"price_variance_percent": float(settings.price_variance_percent or 0),
+		"message_max_attempts": int(settings.message_max_attempts or 5),
+		"message_retry_seconds": int(settings.message_retry_seconds or 60),
+		"gateway_timeout_seconds": int(settings.gateway_timeout_seconds or 10),
 	}
 
 

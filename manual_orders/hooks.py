@@ -17,9 +17,21 @@ override_doctype_dashboards = {
 	"Lead": "manual_orders.overrides.lead_dashboard.get_dashboard_data",
 }
 
+# WhatsApp as a Notification channel; SMS/WhatsApp for Manual Order through the outbox
+override_doctype_class = {
+	"Notification": "manual_orders.overrides.notification.ManualOrdersNotification",
+}
+
+scheduler_events = {
+	"cron": {
+		"* * * * *": ["manual_orders.messaging.outbox.send_due_messages"],
+	},
+}
+
 # Install, migrate, uninstall
 before_install = "manual_orders.setup.install.before_install"
 after_install = "manual_orders.setup.install.after_install"
+after_sync = "manual_orders.setup.install.after_sync"
 after_migrate = "manual_orders.setup.install.after_migrate"
 before_uninstall = "manual_orders.setup.install.before_uninstall"
 

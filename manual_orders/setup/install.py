@@ -7,6 +7,7 @@ Everything here creates a record only when it is missing, so running
 import frappe
 
 from manual_orders.catalogue import clear_catalogue_cache
+from manual_orders.setup.notifications import ensure_notifications
 from manual_orders.setup.workflow import delete_workflow, ensure_workflow
 
 ROLES = ("Manual Order Agent", "Manual Order Manager")
@@ -29,10 +30,16 @@ def after_install():
 	ensure_workflow()
 
 
+def after_sync():
+	"""After install, once fixtures are in: the WhatsApp channel exists for the Notification."""
+	ensure_notifications()
+
+
 def after_migrate():
 	make_roles()
 	ensure_records()
 	ensure_workflow()
+	ensure_notifications()
 	clear_catalogue_cache()
 
 

@@ -171,25 +171,29 @@ class Api:
 	own `frappe.local` and its own database connection: it sees only committed data.
 	"""
 
-	def __init__(self, user: str):
-		key = user.split("@")[0]
-		self.headers = {
-			"Authorization": f"token {key.replace('.', '-')}:secret-{key}",
-			"X-Frappe-Site-Name": frappe.local.site,
-			"Accept": "application/json",
-		}
+	def __init__(self, user: str | None):
+		"""`user` None: a Guest, with no credentials."""
+		self.headers = {"X-Frappe-Site-Name": frappe.local.site, "Accept": "application/json"}
+		if user:
+			key = user.split("@")[0]
+			self.headers["Authorization"] = f"token {key.replace('.', '-')}:secret-{key}"
 		self.site = frappe.local.site
 
-	def request(self, method: str, path: str, payload=None):
+	def request(self, method: str, path: str, payload=None, data: bytes | None = None, headers=None):
 		from frappe.app import application
 
 		result = {}
 
 		def run():
 			client = Client(application)
-			response = client.open(path, method=method, json=payload, headers=self.headers)
+			kwargs = {"data": data} if data is not None else {"json": payload}
+			response = client.open(path, method=method, headers={**self.headers, **(headers or {})}, **kwargs)
 			result["status"] = response.status_code
-			result["json"] = json.loads(response.get_data(as_text=True) or "{}")
+			result["text"] = response.get_data(as_text=True)
+			try:
+				result["json"] = json.loads(result["text"] or "{}")
+			except ValueError:
+				result["json"] = {}
 
 		thread = threading.Thread(target=run)
 		thread.start()

@@ -1,0 +1,218 @@
+"""The durable outbox: every SMS and WhatsApp message is a Manual Order Message record.
+
+A message is recorded in the order's own transaction and sent by a background
+job that is enqueued only after that transaction commits, so a rolled-back order
+sends nothing and a committed one always has its messages. A failing gateway
+never touches the order: the message is retried with exponential backoff
+(Manual Order Settings) and marked Failed after the last attempt; an agent can
+resend it. The minutely scheduler job picks up every retry that is due.
+"""
+
+import json
+
+import frappe
+from frappe.utils import get_datetime, now_datetime
+
+from manual_orders.catalogue import get_settings
+from manual_orders.messaging import gateways, retry, webhook
+
+DOCTYPE = "Manual Order Message"
+BATCH_SIZE = 200
+
+
+def queue(
+	order: str,
+	channel: str,
+	recipient: str,
+	message: str | None = None,
+	template: str | None = None,
+	language: str | None = None,
+	parameters: list | None = None,
+	notification: str | None = None,
+) -> str:
+	"""Records one message for sending; the caller enqueues the sending after commit."""
+	doc = frappe.get_doc(
+		{
+			"doctype": DOCTYPE,
+			"manual_order": order,
+			"channel": channel,
+			"recipient": recipient,
+			"message": message,
+			"template_name": template,
+			"template_language": language,
+			"template_parameters": json.dumps(parameters or [], ensure_ascii=False),
+			"notification": notification,
+			"status": "Queued",
+			"attempts": 0,
+			"next_attempt_at": now_datetime(),
+		}
+	)
+	doc.insert(ignore_permissions=True)
+	return doc.name
+
+
+def enqueue_sending(names: list[str]) -> None:
+	"""Sends these messages in the background once the current transaction commits."""
+	if names:
+		frappe.enqueue(
+			"manual_orders.messaging.outbox.send_messages",
+			queue="short",
+			names=names,
+			enqueue_after_commit=True,
+		)
+
+
+def send_messages(names: list[str] | None = None, now=None) -> dict:
+	"""Background job: sends the named messages that are due."""
+	results = {}
+	for name in names or []:
+		results[name] = send_one(name, now)
+	return results
+
+
+def send_due_messages(now=None) -> dict:
+	"""Scheduler job (every minute): sends every queued message whose next attempt is due."""
+	now = get_datetime(now) if now else now_datetime()
+	names = frappe.get_all(
+		DOCTYPE,
+		filters={"status": "Queued", "next_attempt_at": ("<=", now)},
+		order_by="next_attempt_at asc",
+		limit=BATCH_SIZE,
+		pluck="name",
+	)
+	return send_messages(names, now)
+
+
+def send_one(name: str, now=None) -> str:
+	"""Sends one queued, due message at most once at a time; returns its status afterwards.
+
+	The message row stays locked while the gateway is called, so two workers never
+	send it twice; each message commits on its own, so one failure touches no other.
+	"""
+	now = get_datetime(now) if now else now_datetime()
+	locked = frappe.db.sql(
+		f"select name from `tab{DOCTYPE}` where name = %s and status = 'Queued' and next_attempt_at <= %s "
+		"for update skip locked",
+		(name, now),
+	)
+	if not locked:
+		frappe.db.rollback()
+		return frappe.db.get_value(DOCTYPE, name, "status") or "Missing"
+	message = frappe.get_doc(DOCTYPE, name)
+	try:
+		provider_id = deliver(message)
+	except gateways.GatewayError as error:
+		record_failure(message, error, now)
+	else:
+		record_success(message, provider_id, now)
+	frappe.db.commit()  # nosemgrep: each message is its own unit of work in this background job
+	return message.status
+
+
+def deliver(message) -> str:
+	if message.channel == "SMS":
+		return gateways.send_sms(sms_gateway(), message.recipient, message.message or "")
+	if message.channel == "WhatsApp":
+		return gateways.send_whatsapp_template(
+			whatsapp_cloud(),
+			message.recipient,
+			message.template_name,
+			message.template_language or "en",
+			json.loads(message.template_parameters or "[]"),
+		)
+	raise gateways.GatewayError(f"unknown channel {message.channel}", retryable=False)
+
+
+def sms_gateway() -> gateways.SmsGateway:
+	"""Frappe's SMS Settings, read the way Frappe's own send_sms reads them."""
+	from frappe.core.doctype.sms_settings.sms_settings import get_headers
+
+	settings = frappe.get_single("SMS Settings")
+	if not settings.sms_gateway_url:
+		raise gateways.GatewayError("SMS Settings has no gateway URL", retryable=False)
+	return gateways.SmsGateway(
+		url=settings.sms_gateway_url,
+		message_parameter=settings.message_parameter,
+		receiver_parameter=settings.receiver_parameter,
+		static_parameters={row.parameter: row.value for row in settings.parameters if not row.header},
+		headers={k: v for k, v in get_headers(settings).items() if k != "Accept"},
+		use_post=bool(settings.use_post),
+		timeout=gateway_timeout(),
+	)
+
+
+def whatsapp_cloud() -> gateways.WhatsAppCloud:
+	settings = frappe.get_single("Manual Order WhatsApp Settings")
+	if not settings.enabled:
+		raise gateways.GatewayError(
+			"WhatsApp is not enabled in Manual Order WhatsApp Settings", retryable=False
+		)
+	return gateways.WhatsAppCloud(
+		base_url=settings.api_base_url,
+		phone_number_id=settings.phone_number_id,
+		access_token=settings.get_password("access_token", raise_exception=False) or "",
+		timeout=gateway_timeout(),
+	)
+
+
+def gateway_timeout() -> float:
+	return float(get_settings().get("gateway_timeout_seconds") or 10)
+
+
+def record_success(message, provider_id: str, now) -> None:
+	message.db_set(
+		{
+			"status": "Sent",
+			"attempts": (message.attempts or 0) + 1,
+			"provider_message_id": provider_id or None,
+			"sent_at": now,
+			"last_error": None,
+			"next_attempt_at": None,
+		}
+	)
+
+
+def record_failure(message, error: gateways.GatewayError, now) -> None:
+	settings = get_settings()
+	attempts = (message.attempts or 0) + 1
+	failed = not error.retryable or retry.gives_up(attempts, settings["message_max_attempts"])
+	message.db_set(
+		{
+			"status": "Failed" if failed else "Queued",
+			"attempts": attempts,
+			"last_error": str(error)[:1000],
+			"next_attempt_at": None
+			if failed
+			else retry.next_attempt_at(now, attempts, settings["message_retry_seconds"]),
+		}
+	)
+
+
+def resend(name: str) -> None:
+	"""An agent's resend: the message goes back to the queue with a fresh count of attempts."""
+	frappe.db.set_value(
+		DOCTYPE,
+		name,
+		{"status": "Queued", "attempts": 0, "next_attempt_at": now_datetime(), "last_error": None},
+	)
+	enqueue_sending([name])
+
+
+def apply_status_updates(updates: list[webhook.StatusUpdate]) -> dict:
+	"""Delivery callbacks: unknown ids and repeats are skipped, never raised."""
+	counts = {"updated": 0, "ignored": 0}
+	for update in updates:
+		row = frappe.db.get_value(
+			DOCTYPE, {"provider_message_id": update.message_id}, ["name", "status"], as_dict=True
+		)
+		if not row or not webhook.moves_forward(row.status, update.status):
+			counts["ignored"] += 1
+			continue
+		values = {"status": update.status}
+		if update.status in ("Delivered", "Read"):
+			values["delivered_at"] = now_datetime()
+		if update.status == "Failed":
+			values["last_error"] = update.error or "failed (reported by WhatsApp)"
+		frappe.db.set_value(DOCTYPE, row.name, values)
+		counts["updated"] += 1
+	return counts

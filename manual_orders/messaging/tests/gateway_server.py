@@ -1,0 +1,94 @@
+"""A real HTTP server on 127.0.0.1 standing in for the SMS gateway and the WhatsApp Cloud API.
+
+Tests start it, point the app's settings at its URL and set `mode`:
+"ok", "error500", "error400", "slow" (answers after `delay` seconds). `stop()` closes
+the port, so the gateway is "down". Every request it received is in `requests`.
+"""
+
+import itertools
+import json
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+
+class GatewayServer:
+	def __init__(self):
+		self.mode = "ok"
+		self.delay = 0.0
+		self.requests: list[dict] = []
+		self._ids = itertools.count(1)
+		self._lock = threading.Lock()
+		self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+		self._server.daemon_threads = True
+		self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+	@property
+	def url(self) -> str:
+		host, port = self._server.server_address[:2]
+		return f"http://{host}:{port}"
+
+	def start(self) -> "GatewayServer":
+		self._thread.start()
+		return self
+
+	def stop(self) -> None:
+		self._server.shutdown()
+		self._server.server_close()
+
+	def accepted(self) -> list[dict]:
+		"""The requests it answered with success."""
+		return [r for r in self.requests if r["answered"] == 200]
+
+	def _handler(self):
+		gateway = self
+
+		class Handler(BaseHTTPRequestHandler):
+			def log_message(self, *args):
+				pass
+
+			def do_GET(self):
+				self._answer()
+
+			def do_POST(self):
+				self._answer()
+
+			def _answer(self):
+				length = int(self.headers.get("Content-Length") or 0)
+				body = self.rfile.read(length) if length else b""
+				url = urlparse(self.path)
+				record = {
+					"method": self.command,
+					"path": url.path,
+					"query": {k: v[0] for k, v in parse_qs(url.query).items()},
+					"headers": dict(self.headers),
+					"body": body.decode("utf-8", "replace"),
+					"answered": None,
+				}
+				with gateway._lock:
+					gateway.requests.append(record)
+					mode, delay = gateway.mode, gateway.delay
+				if mode == "slow":
+					time.sleep(delay)
+				if mode == "error500":
+					return self._send(record, 500, {"error": {"message": "internal error"}})
+				if mode == "error400":
+					return self._send(record, 400, {"error": {"message": "template not found"}})
+				message_id = f"wamid.TEST{next(gateway._ids):06d}.{uuid.uuid4().hex[:12]}"
+				return self._send(record, 200, {"messages": [{"id": message_id}], "message_id": message_id})
+
+			def _send(self, record, status, payload):
+				record["answered"] = status
+				data = json.dumps(payload).encode()
+				try:
+					self.send_response(status)
+					self.send_header("Content-Type", "application/json")
+					self.send_header("Content-Length", str(len(data)))
+					self.end_headers()
+					self.wfile.write(data)
+				except (BrokenPipeError, ConnectionResetError):
+					pass
+
+		return Handler

@@ -1,0 +1,105 @@
+import json
+import socket
+
+import pytest
+
+from manual_orders.messaging.gateways import (
+	GatewayError,
+	SmsGateway,
+	WhatsAppCloud,
+	send_sms,
+	send_whatsapp_template,
+)
+from manual_orders.messaging.tests.gateway_server import GatewayServer
+
+TOKEN = "EAAG-secret-token-123456"
+API_KEY = "sms-api-key-987654"
+
+
+@pytest.fixture
+def server():
+	gateway = GatewayServer().start()
+	yield gateway
+	gateway.stop()
+
+
+def sms(server, **kw):
+	values = dict(
+		url=server.url + "/send",
+		message_parameter="text",
+		receiver_parameter="to",
+		static_parameters={"apikey": API_KEY},
+		timeout=2,
+	)
+	values.update(kw)
+	return SmsGateway(**values)
+
+
+def cloud(server, **kw):
+	return WhatsAppCloud(
+		**{
+			"base_url": server.url + "/v19.0",
+			"phone_number_id": "1055",
+			"access_token": TOKEN,
+			"timeout": 2,
+			**kw,
+		}
+	)
+
+
+def test_sms_get_sends_the_settings_parameters(server):
+	assert send_sms(sms(server), "+919876543210", "Order MO-1 placed").startswith("wamid.TEST000001.")
+	request = server.requests[0]
+	assert request["method"] == "GET" and request["path"] == "/send"
+	assert request["query"] == {"apikey": API_KEY, "text": "Order MO-1 placed", "to": "+919876543210"}
+
+
+def test_sms_post_form_and_json(server):
+	send_sms(sms(server, use_post=True), "+91987", "hi")
+	assert "text=hi" in server.requests[0]["body"]
+	send_sms(sms(server, use_post=True, headers={"Content-Type": "application/json"}), "+91987", "hi")
+	assert json.loads(server.requests[1]["body"])["text"] == "hi"
+
+
+def test_whatsapp_template_message(server):
+	message_id = send_whatsapp_template(
+		cloud(server), "+919876543210", "order_created", "en", ["Ravi", "MO-1"]
+	)
+	assert message_id.startswith("wamid.TEST000001.")
+	request = server.requests[0]
+	assert request["path"] == "/v19.0/1055/messages"
+	assert request["headers"]["Authorization"] == f"Bearer {TOKEN}"
+	payload = json.loads(request["body"])
+	assert payload["to"] == "919876543210"
+	assert payload["template"]["name"] == "order_created"
+	assert [p["text"] for p in payload["template"]["components"][0]["parameters"]] == ["Ravi", "MO-1"]
+
+
+@pytest.mark.parametrize("mode, retryable", [("error500", True), ("error400", False)])
+def test_errors_are_classified_and_carry_no_secret(server, mode, retryable):
+	server.mode = mode
+	with pytest.raises(GatewayError) as raised:
+		send_sms(sms(server), "+91987", "hi")
+	assert raised.value.retryable is retryable
+	assert API_KEY not in str(raised.value)
+	with pytest.raises(GatewayError) as raised:
+		send_whatsapp_template(cloud(server), "+91987", "t", "en", [])
+	assert TOKEN not in str(raised.value)
+
+
+def test_timeout_is_retryable(server):
+	server.mode, server.delay = "slow", 1.5
+	with pytest.raises(GatewayError) as raised:
+		send_whatsapp_template(cloud(server, timeout=0.3), "+91987", "t", "en", [])
+	assert raised.value.retryable and "timed out" in str(raised.value)
+
+
+def test_gateway_down_is_retryable_and_names_no_secret():
+	with socket.socket() as s:
+		s.bind(("127.0.0.1", 0))
+		port = s.getsockname()[1]
+	gateway = SmsGateway(f"http://127.0.0.1:{port}/send", "text", "to", {"apikey": API_KEY}, timeout=1)
+	with pytest.raises(GatewayError) as raised:
+		send_sms(gateway, "+91987", "hi")
+	assert raised.value.retryable
+	assert API_KEY not in str(raised.value) and str(port) not in str(raised.value)

@@ -1,0 +1,267 @@
+"""SOP §6 by SMS and WhatsApp: the outbox against a real HTTP server on 127.0.0.1.
+
+Nothing is patched: the app's own code calls `requests`, which talks to the
+GatewayServer these tests start, through the SMS Settings and Manual Order
+WhatsApp Settings records pointed at it.
+"""
+
+import hashlib
+import hmac
+import json
+import socket
+
+import frappe
+import pytest
+from frappe.utils import add_to_date, now_datetime
+
+from manual_orders.messaging import outbox
+from manual_orders.messaging.tests.gateway_server import GatewayServer
+from manual_orders.tests.utils import AGENT, Api, order_values, with_consent
+
+SMS_KEY = "sms-key-SECRET-4242"
+TOKEN = "EAAG-wa-token-SECRET-1717"
+APP_SECRET = "app-secret-SECRET-99"
+VERIFY = "verify-me-123"
+
+
+def configure(url: str, timeout: int = 2) -> None:
+	sms = frappe.get_single("SMS Settings")
+	sms.sms_gateway_url = url + "/sms"
+	sms.message_parameter = "text"
+	sms.receiver_parameter = "to"
+	sms.use_post = 0
+	sms.set("parameters", [{"parameter": "apikey", "value": SMS_KEY}])
+	sms.save()
+	wa = frappe.get_single("Manual Order WhatsApp Settings")
+	wa.update(
+		{
+			"enabled": 1,
+			"api_base_url": url + "/v19.0",
+			"phone_number_id": "1055",
+			"access_token": TOKEN,
+			"app_secret": APP_SECRET,
+			"verify_token": VERIFY,
+			"default_language": "en",
+		}
+	)
+	wa.save()
+	settings = frappe.get_single("Manual Order Settings")
+	settings.update(
+		{"message_max_attempts": 4, "message_retry_seconds": 60, "gateway_timeout_seconds": timeout}
+	)
+	settings.save()
+	frappe.db.commit()  # nosemgrep: settings are read by the sender in its own transactions
+
+
+@pytest.fixture
+def gateway():
+	server = GatewayServer().start()
+	configure(server.url)
+	yield server
+	server.stop()
+
+
+def closed_port_url() -> str:
+	with socket.socket() as s:
+		s.bind(("127.0.0.1", 0))
+		return f"http://127.0.0.1:{s.getsockname()[1]}"
+
+
+def created_order(**overrides) -> str:
+	order = frappe.get_doc(with_consent(order_values(**overrides))).insert()
+	order.submit()
+	return order.name
+
+
+def messages_of(order: str) -> list[dict]:
+	return frappe.get_all(
+		"Manual Order Message",
+		filters={"manual_order": order},
+		fields=[
+			"name",
+			"channel",
+			"recipient",
+			"status",
+			"attempts",
+			"last_error",
+			"provider_message_id",
+			"message",
+		],
+		order_by="channel asc",
+	)
+
+
+def later(minutes: int):
+	return add_to_date(now_datetime(), minutes=minutes)
+
+
+def test_order_id_goes_out_by_sms_and_whatsapp(gateway):
+	name = created_order(whatsapp_no="9900112233")
+	frappe.db.commit()  # nosemgrep: messages are sent only after the order commits
+	queued = messages_of(name)
+	assert [(m.channel, m.recipient, m.status) for m in queued] == [
+		("SMS", "+919876543210", "Queued"),
+		("WhatsApp", "+919900112233", "Queued"),
+	]
+	outbox.send_due_messages()
+	sent = messages_of(name)
+	assert [m.status for m in sent] == ["Sent", "Sent"]
+	assert all(m.provider_message_id and m.attempts == 1 for m in sent)
+	mine = [r for r in gateway.requests if name in r["body"] or name in r["query"].get("text", "")]
+	sms, whatsapp = sorted(mine, key=lambda r: r["path"])
+	assert sms["query"]["apikey"] == SMS_KEY and sms["query"]["to"] == "+919876543210"
+	assert name in sms["query"]["text"] and "09:00 - 11:00" in sms["query"]["text"]
+	for step in ("vendor", "inspected at pickup", "paid instantly"):
+		assert step in sms["query"]["text"]
+	body = json.loads(whatsapp["body"])
+	assert body["template"]["name"] == "manual_order_created"
+	assert name in [p["text"] for p in body["template"]["components"][0]["parameters"]]
+
+
+def test_a_rolled_back_order_sends_nothing(gateway):
+	name = created_order()
+	assert messages_of(name)
+	frappe.db.rollback()
+	assert messages_of(name) == []
+	outbox.send_due_messages(later(1))
+	assert not any(name in r["query"].get("text", "") for r in gateway.requests)
+
+
+def test_gateway_down_for_a_batch_then_back_delivers_each_exactly_once(gateway):
+	configure(closed_port_url())
+	names = [created_order(mobile_no=f"98765432{i:02d}") for i in range(5)]
+	frappe.db.commit()  # nosemgrep: the orders are created whatever the gateway does
+	outbox.send_due_messages()
+	for name in names:
+		sms = messages_of(name)[0]
+		assert (sms.status, sms.attempts) == ("Queued", 1)
+		assert "unreachable" in sms.last_error and SMS_KEY not in sms.last_error
+	assert frappe.db.count("Manual Order", {"name": ("in", names), "docstatus": 1}) == 5
+	configure(gateway.url)
+	outbox.send_due_messages(later(0))  # not due yet: backoff
+	assert not [r for r in gateway.requests if any(n in r["query"].get("text", "") for n in names)]
+	outbox.send_due_messages(later(2))
+	outbox.send_due_messages(later(30))
+	texts = [r["query"]["text"] for r in gateway.accepted() if r["path"] == "/sms"]
+	for name in names:
+		assert messages_of(name)[0].status == "Sent"
+		assert sum(name in text for text in texts) == 1
+
+
+def test_errors_are_retried_then_failed_and_an_agent_can_resend(gateway):
+	gateway.mode = "error500"
+	name = created_order()
+	frappe.db.commit()  # nosemgrep
+	for minutes in (0, 2, 5, 10):
+		outbox.send_due_messages(later(minutes))
+	sms = messages_of(name)[0]
+	assert (sms.status, sms.attempts) == ("Failed", 4)
+	assert "HTTP 500" in sms.last_error
+	gateway.mode = "ok"
+	frappe.set_user(AGENT)
+	from manual_orders.api import resend_message
+
+	assert resend_message(sms.name) == "Queued"
+	frappe.set_user("Administrator")
+	frappe.db.commit()  # nosemgrep
+	outbox.send_due_messages(later(1))
+	assert messages_of(name)[0].status == "Sent"
+
+
+def test_a_permanent_error_fails_at_once(gateway):
+	gateway.mode = "error400"
+	name = created_order()
+	frappe.db.commit()  # nosemgrep
+	outbox.send_due_messages()
+	assert {m.status for m in messages_of(name)} == {"Failed"}
+
+
+def test_a_slow_gateway_times_out_and_is_retried(gateway):
+	configure(gateway.url, timeout=1)
+	gateway.mode, gateway.delay = "slow", 2.5
+	name = created_order()
+	frappe.db.commit()  # nosemgrep
+	outbox.send_due_messages()
+	sms = messages_of(name)[0]
+	assert sms.status == "Queued" and "timed out" in sms.last_error
+	gateway.mode = "ok"
+	outbox.send_due_messages(later(2))
+	assert messages_of(name)[0].status == "Sent"
+
+
+def test_secrets_never_reach_records_or_logs(gateway):
+	gateway.mode = "error500"
+	name = created_order()
+	frappe.db.commit()  # nosemgrep
+	outbox.send_due_messages()
+	stored = json.dumps(frappe.get_all("Manual Order Message", fields=["*"]), default=str)
+	logs = json.dumps(frappe.get_all("Error Log", fields=["error"], limit=50), default=str)
+	for secret in (SMS_KEY, TOKEN, APP_SECRET):
+		assert secret not in stored and secret not in logs
+	assert name
+
+
+def sign(body: bytes, secret=APP_SECRET) -> str:
+	return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def callback(*statuses) -> bytes:
+	return json.dumps({"entry": [{"changes": [{"value": {"statuses": list(statuses)}}]}]}).encode()
+
+
+WEBHOOK = "/api/method/manual_orders.api.whatsapp_webhook"
+
+
+def test_webhook_handshake(gateway):
+	guest = Api(None)
+	status, body = guest.get(f"{WEBHOOK}?hub.mode=subscribe&hub.verify_token={VERIFY}&hub.challenge=12345")
+	assert status == 200
+	status, _ = guest.get(f"{WEBHOOK}?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=12345")
+	assert status == 403
+
+
+def test_webhook_statuses_signed_repeated_and_unknown(gateway):
+	name = created_order(whatsapp_no="9900112233")
+	frappe.db.commit()  # nosemgrep
+	outbox.send_due_messages()
+	wamid = messages_of(name)[1].provider_message_id
+	guest = Api(None)
+
+	bad = callback({"id": wamid, "status": "delivered"})
+	status, _ = guest.request("POST", WEBHOOK, data=bad, headers={"X-Hub-Signature-256": sign(bad, "forged")})
+	assert status == 403
+	frappe.db.rollback()
+	assert messages_of(name)[1].status == "Sent"
+
+	batch = callback(
+		{"id": "wamid.UNKNOWN", "status": "delivered"},
+		{"id": wamid, "status": "delivered"},
+		{"id": wamid, "status": "delivered"},
+	)
+	status, body = guest.request(
+		"POST",
+		WEBHOOK,
+		data=batch,
+		headers={"X-Hub-Signature-256": sign(batch), "Content-Type": "application/json"},
+	)
+	assert status == 200, body
+	assert body["message"] == {"updated": 1, "ignored": 2}
+	frappe.db.rollback()
+	assert messages_of(name)[1].status == "Delivered"
+
+	read = callback({"id": wamid, "status": "read"})
+	guest.request("POST", WEBHOOK, data=read, headers={"X-Hub-Signature-256": sign(read)})
+	late = callback({"id": wamid, "status": "delivered"})
+	guest.request("POST", WEBHOOK, data=late, headers={"X-Hub-Signature-256": sign(late)})
+	frappe.db.rollback()
+	assert messages_of(name)[1].status == "Read"
+
+
+def test_whatsapp_notifications_on_other_doctypes_send_nothing_and_others_are_untouched():
+	from frappe.email.doctype.notification.notification import Notification
+
+	from manual_orders.overrides.notification import ManualOrdersNotification
+
+	assert issubclass(ManualOrdersNotification, Notification)
+	doc = frappe.get_doc("Notification", "Manual Order Created - SMS")
+	assert isinstance(doc, ManualOrdersNotification)
