@@ -214,7 +214,7 @@ WEBHOOK = "/api/method/manual_orders.api.whatsapp_webhook"
 
 def test_webhook_handshake(gateway):
 	guest = Api(None)
-	status, body = guest.get(f"{WEBHOOK}?hub.mode=subscribe&hub.verify_token={VERIFY}&hub.challenge=12345")
+	status, _ = guest.get(f"{WEBHOOK}?hub.mode=subscribe&hub.verify_token={VERIFY}&hub.challenge=12345")
 	assert status == 200
 	status, _ = guest.get(f"{WEBHOOK}?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=12345")
 	assert status == 403
