@@ -25,7 +25,24 @@ override_doctype_class = {
 scheduler_events = {
 	"cron": {
 		"* * * * *": ["manual_orders.messaging.outbox.send_due_messages"],
+		"*/5 * * * *": ["manual_orders.accountability.flush_refusals"],
 	},
+}
+
+# Agents see their own orders; managers see all (manual_orders/permissions.py)
+permission_query_conditions = {
+	"Manual Order": "manual_orders.permissions.manual_order_query",
+	"Manual Order Message": "manual_orders.permissions.message_query",
+	"Manual Order Error": "manual_orders.permissions.manual_order_error_query",
+	"Manual Order Refusal Count": "manual_orders.permissions.refusal_count_query",
+	"Manual Order Agent Restriction": "manual_orders.permissions.restriction_query",
+}
+has_permission = {
+	"Manual Order": "manual_orders.permissions.has_manual_order_permission",
+	"Manual Order Message": "manual_orders.permissions.has_message_permission",
+	"Manual Order Error": "manual_orders.permissions.has_agent_record_permission",
+	"Manual Order Refusal Count": "manual_orders.permissions.has_agent_record_permission",
+	"Manual Order Agent Restriction": "manual_orders.permissions.has_agent_record_permission",
 }
 
 # Install, migrate, uninstall
@@ -34,6 +51,7 @@ after_install = "manual_orders.setup.install.after_install"
 after_sync = "manual_orders.setup.install.after_sync"
 after_migrate = "manual_orders.setup.install.after_migrate"
 before_uninstall = "manual_orders.setup.install.before_uninstall"
+after_uninstall = "manual_orders.setup.install.after_uninstall"
 
 # The app's own customisations of ERPNext's DocTypes; uninstall removes them by module.
 fixtures = [

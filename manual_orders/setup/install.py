@@ -49,6 +49,14 @@ def before_uninstall():
 	delete_roles()
 
 
+def after_uninstall():
+	"""Frappe deletes the app's Custom Fields but keeps their columns; drop the Lead's too."""
+	if not frappe.db.exists(
+		"Custom Field", {"dt": "Lead", "fieldname": "disposition"}
+	) and frappe.db.has_column("Lead", "disposition"):
+		frappe.db.sql_ddl("alter table `tabLead` drop column `disposition`")
+
+
 def ensure_records():
 	for device_type in DEVICE_TYPES:
 		insert_if_missing("Device Type", device_type, device_type_name=device_type)

@@ -227,10 +227,9 @@ def test_created_orders_are_read_only_except_notes():
 
 
 def test_price_dispute_is_recorded_on_the_created_order():
+	frappe.set_user(AGENT)
 	order = consented_order()
 	order.submit()
-	frappe.set_user(AGENT)
-	order = frappe.get_doc("Manual Order", order.name)
 	order.record_price_dispute(
 		"I didn't agree to this price", "Re-explained inspection; offered cancellation"
 	)
@@ -243,6 +242,11 @@ def test_agent_is_set_by_the_server_and_never_changes():
 	frappe.set_user(AGENT)
 	order = frappe.get_doc(order_values(agent=OTHER_AGENT)).insert()
 	assert order.agent == AGENT
+	order.agent = OTHER_AGENT
+	with pytest.raises(frappe.PermissionError):  # no longer the agent's own order
+		order.save()
+	frappe.set_user(MANAGER)
+	order = frappe.get_doc("Manual Order", order.name)
 	order.agent = OTHER_AGENT
 	with pytest.raises(AgentChangeNotAllowed):
 		order.save()

@@ -2,6 +2,7 @@
 
 import json
 import threading
+from contextlib import contextmanager
 from datetime import timedelta
 
 import frappe
@@ -222,3 +223,20 @@ def server_messages(body: dict) -> str:
 
 def tomorrow_but(days: int) -> str:
 	return str(frappe.utils.getdate(nowdate()) + timedelta(days=days))
+
+
+@contextmanager
+def as_user(user: str):
+	previous = frappe.session.user
+	frappe.set_user(user)
+	try:
+		yield
+	finally:
+		frappe.set_user(previous)
+
+
+def new_agent() -> str:
+	"""A fresh agent, so a test's numbers are its own."""
+	email = f"agent.{frappe.generate_hash(length=8)}@manual-orders.test"
+	make_user(email, "Manual Order Agent")
+	return email

@@ -4,7 +4,7 @@ from frappe.model.document import Document
 from frappe.model.workflow import get_workflow_name
 from frappe.utils import getdate, now_datetime
 
-from manual_orders import catalogue
+from manual_orders import accountability, catalogue
 from manual_orders.exceptions import (
 	AgentChangeNotAllowed,
 	CancellationReasonRequired,
@@ -27,6 +27,8 @@ CONSENT_FIELDS = (
 class ManualOrder(Document):
 	def validate(self):
 		self.keep_agent()
+		if self.is_new():
+			accountability.check_agent_allowed(self.agent)
 		self.normalise_inputs()
 		self.lock_lead()
 		if self.customer_unsure():
@@ -37,7 +39,8 @@ class ManualOrder(Document):
 		self.update_consent()
 
 	def before_submit(self):
-		throw_violations(rules.check_customer_sure(self.outcome))
+		accountability.check_agent_allowed(self.agent)
+		self.refuse(rules.check_customer_sure(self.outcome))
 		self.check_consent()
 
 	def on_submit(self):
@@ -144,7 +147,13 @@ class ManualOrder(Document):
 		return {row.question: formats.text(row.answer) for row in self.conditions}
 
 	def check_sop(self):
-		throw_violations(rules.check_order(self.as_order_input(), self.load_catalogue(), now_datetime()))
+		self.refuse(rules.check_order(self.as_order_input(), self.load_catalogue(), now_datetime()))
+
+	def refuse(self, violations: list) -> None:
+		"""Counts the refusal per rule for the agent (SOP §9 reports), then raises every violation."""
+		if violations:
+			accountability.record_refusals(self.agent, [violation.rule for violation in violations])
+		throw_violations(violations)
 
 	def as_order_input(self) -> rules.OrderInput:
 		questions = [row.question for row in self.conditions]
@@ -234,7 +243,7 @@ class ManualOrder(Document):
 
 	def check_consent(self):
 		covers = consent.covers(self.consent_fingerprint, self.agreed_terms())
-		throw_violations(rules.check_consent(self.consent_given(), covers))
+		self.refuse(rules.check_consent(self.consent_given(), covers))
 
 	def set_lead_disposition(self, disposition: str):
 		if self.lead:

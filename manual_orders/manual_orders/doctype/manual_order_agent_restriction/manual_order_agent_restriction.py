@@ -1,0 +1,25 @@
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import now_datetime
+
+from manual_orders.permissions import sees_all
+
+
+class ManualOrderAgentRestriction(Document):
+	@frappe.whitelist()
+	def clear(self, reason: str):
+		"""A manager clears the flag after retraining; who and why are kept."""
+		if not sees_all():
+			frappe.throw(_("Only a Manual Order Manager can clear a restriction."), frappe.PermissionError)
+		if self.status != "Restricted":
+			frappe.throw(_("This restriction is already cleared."))
+		if not (reason or "").strip():
+			frappe.throw(
+				_("Why Cleared: write why the agent may create orders again (e.g. retraining done).")
+			)
+		self.status = "Cleared"
+		self.cleared_on = now_datetime()
+		self.cleared_by = frappe.session.user
+		self.clear_reason = reason
+		self.save(ignore_permissions=True)
