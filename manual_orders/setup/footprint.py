@@ -10,7 +10,7 @@ uninstall should have removed: all zeros means it removed everything.
 
 import frappe
 
-from manual_orders.setup.install import ROLES
+from manual_orders.setup.install import ROLES, lead_has_disposition
 from manual_orders.setup.workflow import ACTIONS, STATES
 
 MODULE = "Manual Orders"
@@ -56,5 +56,5 @@ def leftovers() -> dict:
 		"Workflow State": frappe.db.count("Workflow State", {"name": ("in", list(STATES))}),
 		"Workflow Action Master": frappe.db.count("Workflow Action Master", {"name": ("in", ACTIONS)}),
 		"Module Def": frappe.db.count("Module Def", {"name": MODULE}),
-		"Lead column": int(frappe.db.has_column("Lead", "disposition")),
+		"Lead column": int(lead_has_disposition()),
 	}

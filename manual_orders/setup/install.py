@@ -51,10 +51,15 @@ def before_uninstall():
 
 def after_uninstall():
 	"""Frappe deletes the app's Custom Fields but keeps their columns; drop the Lead's too."""
-	if not frappe.db.exists(
-		"Custom Field", {"dt": "Lead", "fieldname": "disposition"}
-	) and frappe.db.has_column("Lead", "disposition"):
+	custom_field = frappe.db.exists("Custom Field", {"dt": "Lead", "fieldname": "disposition"})
+	if not custom_field and lead_has_disposition():
 		frappe.db.sql_ddl("alter table `tabLead` drop column `disposition`")
+		frappe.clear_cache(doctype="Lead")
+
+
+def lead_has_disposition() -> bool:
+	"""Asks MariaDB itself: frappe.db.has_column answers from a cache."""
+	return bool(frappe.db.sql("show columns from `tabLead` like 'disposition'"))
 
 
 def ensure_records():

@@ -265,3 +265,9 @@ class ManualOrder(Document):
 		self.add_comment(
 			"Info", _("Price dispute recorded: {0}").format(frappe.utils.escape_html(customer_words))
 		)
+
+
+def on_doctype_update():
+	"""Indexes for the manager reports (period, per agent) at millions of orders."""
+	frappe.db.add_index("Manual Order", ["creation"], "creation_index")
+	frappe.db.add_index("Manual Order", ["agent", "creation"], "agent_creation_index")

@@ -1,0 +1,369 @@
+"""Benchmark of the manual order path against ERPNext's own Lead insert, on a bench site.
+
+    cd $FRAPPE_BENCH/sites
+    PYTHONPATH=/path/to/this/repo ../env/bin/python /path/to/this/repo/benchmarks/benchmark.py \
+        --site bench.localhost [--quick] [--skip-million] [--json out.json]
+
+The site must have ERPNext and manual_orders installed and the demo loaded
+(`bench --site SITE execute manual_orders.setup.demo.load_demo`). It adds
+benchmark rows (orders named BM-…, Leads, users bench.agent.N@…) to that site:
+use a site of its own, never a production one.
+
+What it measures, in one run:
+1. the full creation path (map a Lead → insert with every SOP check → consent
+   → submit → messages queued → Lead updated, committed), median and p95 wall
+   time and SQL statements, beside an ERPNext Lead insert on the same site;
+2. the same path with 1,000 and with 1,000,000 existing orders;
+3. HTTP: 20 concurrent agents creating orders through the REST API against
+   gunicorn serving the bench (insert + submit per order);
+4. the manager reports and the price/serviceability look-up at 100,000 and
+   1,000,000 orders.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import frappe
+import requests
+from frappe.utils import add_days, nowdate
+
+AGENTS = 20
+PREFIX = "BM-"
+
+
+def percentile(values: list[float], p: float) -> float:
+	ordered = sorted(values)
+	index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+	return ordered[index]
+
+
+def summary(times: list[float], queries: list[int] | None = None) -> dict:
+	result = {
+		"n": len(times),
+		"median_ms": round(statistics.median(times) * 1000, 2),
+		"p95_ms": round(percentile(times, 95) * 1000, 2),
+	}
+	if queries:
+		result["queries_median"] = statistics.median(queries)
+	return result
+
+
+def statements() -> int:
+	"""Statements this connection has sent MariaDB (the status query itself counts one)."""
+	return int(frappe.db.sql("show session status like 'Questions'")[0][1])
+
+
+def measure(fn, repeat: int) -> tuple[list[float], list[int]]:
+	times, queries = [], []
+	for i in range(repeat):
+		before = statements()
+		start = time.perf_counter()
+		fn(i)
+		frappe.db.commit()  # nosemgrep: a request commits at its end; so does each measured run
+		times.append(time.perf_counter() - start)
+		queries.append(statements() - before - 1)
+	return times, queries
+
+
+# The two paths
+
+
+def lead_insert(i: int):
+	frappe.get_doc(
+		{
+			"doctype": "Lead",
+			"first_name": "Bench",
+			"last_name": f"Lead {frappe.generate_hash(length=6)}",
+			"mobile_no": "9876543210",
+			"city": "Bengaluru",
+			"state": "Karnataka",
+		}
+	).insert()
+
+
+def order_values() -> dict:
+	from manual_orders.tests.utils import answers_for
+
+	return {
+		"creation_reason": "Customer asked for help",
+		"device_type": "Phone",
+		"brand": "Apple",
+		"device_model": "iPhone 13",
+		"variant": "128 GB",
+		"conditions": answers_for("Phone"),
+		"accessories": [{"accessory": "Original Charger"}],
+		"address_line1": "Flat 4B, 12 MG Road, Ashok Nagar",
+		"landmark": "Opposite Trinity Metro",
+		"pincode": "560001",
+		"city": "Bengaluru",
+		"state": "Karnataka",
+		"pickup_date": add_days(nowdate(), 1),
+		"pickup_slot": "09:00 - 11:00",
+		"payment_method": "UPI",
+		"upi_id": "ravi.k@okhdfc",
+	}
+
+
+CONSENT = {
+	"consent_customer_words": "Yes, please place the order",
+	"consent_price_accepted": 1,
+	"consent_summary_confirmed": 1,
+}
+
+
+def make_leads(count: int) -> list[str]:
+	names = []
+	for _ in range(count):
+		lead_insert(0)
+		names.append(frappe.db.get_value("Lead", {}, "name", order_by="creation desc"))
+	frappe.db.commit()  # nosemgrep
+	return names
+
+
+def full_creation(leads: list[str], values: dict):
+	from manual_orders.api import make_manual_order
+
+	def run(i: int):
+		order = make_manual_order(leads[i])
+		order.update(values)
+		order.update(CONSENT)
+		order.insert()
+		order.submit()
+
+	return run
+
+
+# Volume
+
+
+def seed_orders(total: int) -> None:
+	"""Existing orders, written straight into the table (agents, cities, dates spread out)."""
+	existing = frappe.db.count("Manual Order", {"name": ("like", PREFIX + "%")})
+	if existing >= total:
+		return
+	cities = ["Bengaluru", "Mumbai", "Delhi", "Hyderabad", "Chennai", "Pune"]
+	batch = 100_000
+	start = existing + 1
+	while start <= total:
+		end = min(start + batch - 1, total)
+		frappe.db.sql(
+			f"""
+			insert into `tabManual Order`
+				(name, creation, modified, modified_by, owner, docstatus, naming_series, agent, customer_name,
+				 mobile_no, creation_reason, device_type, brand, device_model, variant, base_price,
+				 estimated_price, price_low, price_high, address_line1, landmark, city, state, pincode,
+				 pickup_date, pickup_slot, payment_method, upi_id, price_disputed, picked_up, workflow_state,
+				 consent_recorded_at, outcome)
+			select concat('{PREFIX}', seq), now() - interval (seq % 365) day, now(), 'Administrator',
+				concat('bench.agent.', seq % {AGENTS}, '@manual-orders.test'),
+				if(seq % 10 = 0, 2, 1), 'MO-.YYYY.-', concat('bench.agent.', seq % {AGENTS}, '@manual-orders.test'),
+				'Bench Customer', '+919876543210', 'Customer asked for help', 'Phone', 'Apple', 'iPhone 13',
+				'128 GB', 30000, 30500, 27450, 30500, 'Flat 4B, 12 MG Road', 'Metro',
+				elt(1 + seq % 6, {", ".join(frappe.db.escape(c) for c in cities)}), 'Karnataka', '560001',
+				curdate(), '09:00 - 11:00', 'UPI', 'x@okhdfc', seq % 20 = 0, seq % 3 = 0,
+				if(seq % 10 = 0, 'Cancelled', 'Created'), now(), null
+			from seq_{start}_to_{end}
+			"""
+		)
+		frappe.db.commit()  # nosemgrep
+		start = end + 1
+	frappe.db.sql("analyze table `tabManual Order`")
+
+
+def look_up(values: dict):
+	from manual_orders.api import check_order
+
+	def run(i: int):
+		check_order({"doctype": "Manual Order", **values, **CONSENT})
+
+	return run
+
+
+def reports(agent: str) -> dict:
+	from frappe.desk.query_report import run
+
+	results = {}
+	filters = {"from_date": add_days(nowdate(), -30), "to_date": nowdate()}
+	for name in ("Manual Order Agent Accuracy", "Manual Order Funnel", "Manual Order Refusals by Rule"):
+		for label, extra in (("all agents", {}), ("one agent", {"agent": agent})):
+			times = []
+			for _ in range(3):
+				start = time.perf_counter()
+				run(name, filters={**filters, **extra}, ignore_prepared_report=True)
+				times.append(time.perf_counter() - start)
+			results[f"{name} ({label})"] = round(statistics.median(times) * 1000, 1)
+	return results
+
+
+# HTTP
+
+
+def http_agents(site: str, sites_path: str, orders: int, values: dict) -> dict:
+	"""20 concurrent agents against gunicorn (4 workers) serving the bench."""
+	port = 8123
+	env = {**os.environ, "SITES_PATH": sites_path}
+	bench_env = os.path.dirname(sys.executable)
+	server = subprocess.Popen(
+		[
+			os.path.join(bench_env, "gunicorn"),
+			"-b",
+			f"127.0.0.1:{port}",
+			"-w",
+			"4",
+			"-t",
+			"120",
+			"--preload",
+			"frappe.app:application",
+		],
+		cwd=sites_path,
+		env=env,
+		stdout=subprocess.DEVNULL,
+		stderr=subprocess.DEVNULL,
+	)
+	try:
+		url = f"http://127.0.0.1:{port}"
+		for _ in range(60):
+			try:
+				requests.get(url + "/api/method/ping", headers={"Host": site}, timeout=2)
+				break
+			except requests.RequestException:
+				time.sleep(0.5)
+		keys = [agent_keys(i) for i in range(AGENTS)]
+		frappe.db.commit()  # nosemgrep
+		latencies, errors = {"insert": [], "submit": []}, []
+		lock = threading.Lock()
+		per_agent = orders // AGENTS
+
+		def agent(i: int):
+			session = requests.Session()
+			session.headers.update(
+				{"Host": site, "Authorization": f"token {keys[i]}", "Accept": "application/json"}
+			)
+			for _ in range(per_agent):
+				start = time.perf_counter()
+				response = session.post(
+					url + "/api/resource/Manual Order", json={**values, **CONSENT}, timeout=60
+				)
+				inserted = time.perf_counter()
+				if response.status_code != 200:
+					with lock:
+						errors.append(response.status_code)
+					continue
+				doc = response.json()["data"]
+				response = session.post(
+					url + "/api/method/frappe.client.submit", json={"doc": doc}, timeout=60
+				)
+				done = time.perf_counter()
+				with lock:
+					latencies["insert"].append(inserted - start)
+					latencies["submit"].append(done - inserted)
+					if response.status_code != 200:
+						errors.append(response.status_code)
+
+		start = time.perf_counter()
+		with ThreadPoolExecutor(max_workers=AGENTS) as pool:
+			list(pool.map(agent, range(AGENTS)))
+		elapsed = time.perf_counter() - start
+		all_requests = latencies["insert"] + latencies["submit"]
+		return {
+			"agents": AGENTS,
+			"orders": per_agent * AGENTS,
+			"requests": len(all_requests) + len(errors),
+			"errors": len(errors),
+			"orders_per_second": round(len(latencies["submit"]) / elapsed, 2),
+			"p50_ms": round(percentile(all_requests, 50) * 1000, 1),
+			"p95_ms": round(percentile(all_requests, 95) * 1000, 1),
+			"p99_ms": round(percentile(all_requests, 99) * 1000, 1),
+			"insert_p95_ms": round(percentile(latencies["insert"], 95) * 1000, 1),
+			"submit_p95_ms": round(percentile(latencies["submit"], 95) * 1000, 1),
+		}
+	finally:
+		server.terminate()
+		server.wait(timeout=30)
+
+
+def agent_keys(i: int) -> str:
+	email = f"bench.agent.{i}@manual-orders.test"
+	if not frappe.db.exists("User", email):
+		user = frappe.get_doc(
+			{"doctype": "User", "email": email, "first_name": f"Bench Agent {i}", "send_welcome_email": 0}
+		)
+		user.append("roles", {"role": "Manual Order Agent"})
+		user.append("roles", {"role": "Sales User"})
+		user.api_key = f"bench-agent-{i}"
+		user.api_secret = f"bench-secret-{i}"
+		user.insert(ignore_permissions=True)
+	return f"bench-agent-{i}:bench-secret-{i}"
+
+
+def main():
+	parser = argparse.ArgumentParser()
+	parser.add_argument("--site", required=True)
+	parser.add_argument("--sites-path", default=".")
+	parser.add_argument("--repeat", type=int, default=50)
+	parser.add_argument("--http-orders", type=int, default=400)
+	parser.add_argument("--skip-million", action="store_true")
+	parser.add_argument("--json")
+	args = parser.parse_args()
+
+	frappe.init(site=args.site, sites_path=args.sites_path)
+	frappe.connect()
+	frappe.set_user("Administrator")
+	frappe.flags.mute_emails = True
+	values = order_values()
+	results = {"site": args.site, "repeat": args.repeat}
+
+	def creation_round(label: str):
+		lead_times, lead_queries = measure(lead_insert, args.repeat)
+		leads = make_leads(args.repeat)
+		order_times, order_queries = measure(full_creation(leads, values), args.repeat)
+		lead, order = summary(lead_times, lead_queries), summary(order_times, order_queries)
+		results[label] = {
+			"lead_insert": lead,
+			"full_creation": order,
+			"ratio_median": round(order["median_ms"] / lead["median_ms"], 2),
+		}
+		print(label, json.dumps(results[label]), flush=True)
+
+	measure(lead_insert, 5)  # warm caches
+	seed_orders(1_000)
+	creation_round("at_1k_orders")
+
+	results["http"] = http_agents(args.site, os.path.abspath(args.sites_path), args.http_orders, values)
+	print("http", json.dumps(results["http"]), flush=True)
+
+	sizes = [100_000] + ([] if args.skip_million else [1_000_000])
+	for size in sizes:
+		started = time.perf_counter()
+		seed_orders(size)
+		seeded = round(time.perf_counter() - started, 1)
+		look_times, look_queries = measure(look_up(values), 20)
+		results[f"at_{size // 1000}k_orders"] = {
+			"seed_seconds": seeded,
+			"reports_ms": reports("bench.agent.1@manual-orders.test"),
+			"price_and_serviceability_lookup": summary(look_times, look_queries),
+		}
+		print(size, json.dumps(results[f"at_{size // 1000}k_orders"]), flush=True)
+	if not args.skip_million:
+		creation_round("at_1m_orders")
+		results["flatness"] = round(
+			results["at_1m_orders"]["full_creation"]["median_ms"]
+			/ results["at_1k_orders"]["full_creation"]["median_ms"],
+			2,
+		)
+	if args.json:
+		with open(args.json, "w") as fh:
+			json.dump(results, fh, indent=1)
+	print(json.dumps(results, indent=1))
+	frappe.destroy()
+
+
+if __name__ == "__main__":
+	main()
