@@ -39,6 +39,8 @@ PREFIX = "BM-"
 
 
 def percentile(values: list[float], p: float) -> float:
+	if not values:
+		return float("nan")
 	ordered = sorted(values)
 	index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
 	return ordered[index]
@@ -248,13 +250,12 @@ def http_agents(site: str, sites_path: str, orders: int, values: dict) -> dict:
 			)
 			for _ in range(per_agent):
 				start = time.perf_counter()
-				response = session.post(
-					url + "/api/resource/Manual Order", json={**values, **CONSENT}, timeout=60
-				)
+				payload = {**values, **CONSENT, "customer_name": "Bench Customer", "mobile_no": "9876543210"}
+				response = session.post(url + "/api/resource/Manual Order", json=payload, timeout=60)
 				inserted = time.perf_counter()
 				if response.status_code != 200:
 					with lock:
-						errors.append(response.status_code)
+						errors.append((response.status_code, error_text(response)))
 					continue
 				doc = response.json()["data"]
 				response = session.post(
@@ -265,7 +266,7 @@ def http_agents(site: str, sites_path: str, orders: int, values: dict) -> dict:
 					latencies["insert"].append(inserted - start)
 					latencies["submit"].append(done - inserted)
 					if response.status_code != 200:
-						errors.append(response.status_code)
+						errors.append((response.status_code, error_text(response)))
 
 		start = time.perf_counter()
 		with ThreadPoolExecutor(max_workers=AGENTS) as pool:
@@ -277,6 +278,7 @@ def http_agents(site: str, sites_path: str, orders: int, values: dict) -> dict:
 			"orders": per_agent * AGENTS,
 			"requests": len(all_requests) + len(errors),
 			"errors": len(errors),
+			"first_error": errors[0] if errors else None,
 			"orders_per_second": round(len(latencies["submit"]) / elapsed, 2),
 			"p50_ms": round(percentile(all_requests, 50) * 1000, 1),
 			"p95_ms": round(percentile(all_requests, 95) * 1000, 1),
@@ -287,6 +289,15 @@ def http_agents(site: str, sites_path: str, orders: int, values: dict) -> dict:
 	finally:
 		server.terminate()
 		server.wait(timeout=30)
+
+
+def error_text(response: requests.Response) -> str:
+	try:
+		body = response.json()
+	except ValueError:
+		return response.text[:300]
+	messages = [json.loads(m).get("message", "") for m in json.loads(body.get("_server_messages") or "[]")]
+	return f"{body.get('exc_type')}: {' | '.join(map(str, messages))[:500]}"
 
 
 def agent_keys(i: int) -> str:

@@ -78,18 +78,32 @@ def add_refusals(day: str, agent: str, rule: str, count: int) -> None:
 # Restriction: N wrong orders within D days flags the agent until a manager clears it.
 
 
+RESTRICTIONS_KEY = "manual_orders:restrictions"
+
+
 def active_restriction(agent: str) -> dict | None:
-	return frappe.db.get_value(
+	"""Cached per agent; any change to a restriction clears the cache."""
+	return frappe.cache.hget(RESTRICTIONS_KEY, agent, generator=lambda: _load_restriction(agent)) or None
+
+
+def _load_restriction(agent: str) -> dict:
+	row = frappe.db.get_value(
 		"Manual Order Agent Restriction",
 		{"agent": agent, "status": "Restricted"},
 		["name", "reason"],
 		as_dict=True,
 	)
+	return dict(row) if row else {}
+
+
+def clear_restriction_cache() -> None:
+	frappe.cache.delete_value(RESTRICTIONS_KEY)
 
 
 def check_agent_allowed(agent: str) -> None:
 	restriction = active_restriction(agent)
 	if restriction:
+		restriction = frappe._dict(restriction)
 		frappe.throw(
 			_(
 				"You are flagged for retraining ({0}) and cannot create manual orders until a manager clears the flag ({1})."

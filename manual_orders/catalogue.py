@@ -182,6 +182,7 @@ class CatalogueDocument(Document):
 
 	def on_update(self):
 		clear_catalogue_cache()
+		frappe.db.after_rollback.add(clear_catalogue_cache)
 
 	def on_trash(self):
 		clear_catalogue_cache()

@@ -109,6 +109,9 @@ class ManualOrder(Document):
 		if not self.lead or self.customer_unsure():
 			self.lead_lock = None
 			return
+		before = self.get_doc_before_save()
+		if before and before.lead_lock == self.lead:
+			return  # this order already holds the Lead
 		frappe.db.get_value("Lead", self.lead, "name", for_update=True)
 		other = frappe.db.sql(
 			"select name from `tabManual Order` where lead_lock = %s and name != %s for update",

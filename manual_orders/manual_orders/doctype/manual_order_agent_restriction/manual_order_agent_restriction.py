@@ -3,10 +3,18 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import now_datetime
 
+from manual_orders.accountability import clear_restriction_cache
 from manual_orders.permissions import sees_all
 
 
 class ManualOrderAgentRestriction(Document):
+	def on_update(self):
+		clear_restriction_cache()
+		frappe.db.after_rollback.add(clear_restriction_cache)
+
+	def on_trash(self):
+		clear_restriction_cache()
+
 	@frappe.whitelist()
 	def clear(self, reason: str):
 		"""A manager clears the flag after retraining; who and why are kept."""
