@@ -29,6 +29,9 @@ scheduler_events = {
 	},
 }
 
+# Malformed REST payloads for Manual Order get a clear 417 instead of Frappe's 500
+before_request = ["manual_orders.rest_guard.check_manual_order_payload"]
+
 # Agents see their own orders; managers see all (manual_orders/permissions.py)
 permission_query_conditions = {
 	"Manual Order": "manual_orders.permissions.manual_order_query",

@@ -45,6 +45,12 @@ frappe.ui.form.on("Manual Order", {
 	conditions_on_form_rendered(frm) {
 		manual_orders.set_answer_options(frm);
 	},
+
+	// SOP §5 step 6: read the summary back before the order is created.
+	before_workflow_action(frm) {
+		if (frm.selected_workflow_action !== "Create Order") return;
+		return manual_orders.confirm_summary(frm);
+	},
 });
 
 LIVE_FIELDS.forEach((fieldname) => {
@@ -125,6 +131,7 @@ Object.assign(manual_orders, {
 		});
 		const escape = frappe.utils.escape_html;
 		let html = "";
+		frm.set_intro(); // set_intro appends: clear the previous check first
 		if (result.violations.length) {
 			html += `<div class="manual-order-violations"><b>${__("Not allowed yet:")}</b><ul>`;
 			html += result.violations.map((v) => `<li data-field="${escape(v.field)}">${escape(v.message)}</li>`).join("");
@@ -139,8 +146,33 @@ Object.assign(manual_orders, {
 		}
 	},
 
+	confirm_summary(frm) {
+		return frappe
+			.call("manual_orders.api.check_order", { doc: frm.doc })
+			.then(({ message }) => {
+				const escape = frappe.utils.escape_html;
+				const rows = message.summary
+					.map(([label, value]) => `<tr><th>${escape(label)}</th><td>${escape(value)}</td></tr>`)
+					.join("");
+				return new Promise((resolve, reject) => {
+					frappe.dom.unfreeze();
+					frappe.confirm(
+						`<p>${__("Read this back to the customer and get their final confirmation:")}</p>
+						<table class="table table-bordered manual-order-readback">${rows}</table>
+						<p>${escape(message.call_script)}</p>`,
+						() => {
+							frappe.dom.freeze();
+							resolve();
+						},
+						() => reject(new Error(__("Not confirmed by the customer")))
+					);
+				});
+			});
+	},
+
 	show_created(frm) {
 		const escape = frappe.utils.escape_html;
+		frm.set_intro();
 		const steps = [
 			__("A pickup partner (vendor) will be assigned to your order."),
 			__("The device is inspected at pickup; the final price depends on that inspection."),
@@ -149,9 +181,26 @@ Object.assign(manual_orders, {
 		frm.set_intro(
 			`<div class="manual-order-created"><div>${__("Order ID")}</div>
 			<div style="font-size: 2em; font-weight: 700; letter-spacing: 0.05em">${escape(frm.doc.name)}</div>
-			<b>${__("Tell the customer the next steps:")}</b><ol>${steps.map((s) => `<li>${escape(s)}</li>`).join("")}</ol></div>`,
+			<b>${__("Tell the customer the next steps:")}</b><ol>${steps.map((s) => `<li>${escape(s)}</li>`).join("")}</ol>
+			<div class="manual-order-messages"></div></div>`,
 			"green"
 		);
+		frappe.db
+			.get_list("Manual Order Message", {
+				filters: { manual_order: frm.doc.name },
+				fields: ["channel", "recipient", "status", "last_error"],
+				order_by: "creation asc",
+			})
+			.then((messages) => {
+				const list = messages
+					.map((m) => `<li>${escape(m.channel)} → ${escape(m.recipient)}: <b>${escape(__(m.status))}</b>${
+						m.last_error ? ` (${escape(m.last_error)})` : ""
+					}</li>`)
+					.join("");
+				frm.$wrapper
+					.find(".manual-order-messages")
+					.html(list ? `<b>${__("Order ID messages:")}</b><ul>${list}</ul>` : "");
+			});
 	},
 
 	add_dispute_button(frm) {

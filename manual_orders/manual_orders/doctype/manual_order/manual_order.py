@@ -271,6 +271,19 @@ class ManualOrder(Document):
 
 
 def on_doctype_update():
-	"""Indexes for the manager reports (period, per agent) at millions of orders."""
-	frappe.db.add_index("Manual Order", ["creation"], "creation_index")
-	frappe.db.add_index("Manual Order", ["agent", "creation"], "agent_creation_index")
+	"""One covering index for the manager reports: a period's rows are read from it alone."""
+	frappe.db.add_index("Manual Order", REPORT_INDEX_FIELDS, REPORT_INDEX)
+
+
+REPORT_INDEX = "report_index"
+REPORT_INDEX_FIELDS = [
+	"creation",
+	"agent",
+	"docstatus",
+	"price_disputed",
+	"picked_up",
+	"outcome",
+	"cancellation_reason",
+	"lead",
+	"consent_recorded_at",
+]

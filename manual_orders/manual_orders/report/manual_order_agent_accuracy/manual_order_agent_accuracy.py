@@ -5,7 +5,7 @@ from frappe import _
 from frappe.query_builder import DocType
 from frappe.query_builder.functions import Count, Sum
 
-from manual_orders.reports import ORDER, order_conditions
+from manual_orders.reports import ORDER, order_conditions, orders
 
 ERROR = DocType("Manual Order Error")
 CATEGORIES = (
@@ -28,8 +28,8 @@ def execute(filters: dict | None = None):
 
 def get_rows(filters) -> list[dict]:
 	created = ORDER.docstatus.isin([1, 2])
-	orders = (
-		frappe.qb.from_(ORDER)
+	created_rows = (
+		orders()
 		.select(
 			ORDER.agent,
 			Count(ORDER.name).as_("orders_created"),
@@ -50,14 +50,14 @@ def get_rows(filters) -> list[dict]:
 		.run(as_dict=True)
 	)
 	reasons = (
-		frappe.qb.from_(ORDER)
+		orders()
 		.select(ORDER.agent, ORDER.cancellation_reason, Count(ORDER.name).as_("count"))
 		.where(order_conditions(filters) & (ORDER.docstatus == 2))
 		.groupby(ORDER.agent, ORDER.cancellation_reason)
 		.run(as_dict=True)
 	)
 	by_agent = {}
-	for row in orders:
+	for row in created_rows:
 		by_agent[row.agent] = {
 			"agent": row.agent,
 			"orders_created": row.orders_created,

@@ -4,7 +4,7 @@ import frappe
 from frappe import _
 from frappe.query_builder.functions import Count, Sum
 
-from manual_orders.reports import ORDER, order_conditions
+from manual_orders.reports import ORDER, order_conditions, orders
 
 
 @frappe.read_only()
@@ -30,7 +30,7 @@ STAGES = (
 def get_counts(filters) -> dict:
 	created = ORDER.docstatus.isin([1, 2])
 	row = (
-		frappe.qb.from_(ORDER)
+		orders()
 		.select(
 			Count(ORDER.lead).distinct().as_("leads_touched"),
 			Count(ORDER.name).as_("attempts"),

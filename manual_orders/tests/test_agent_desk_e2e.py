@@ -1,0 +1,194 @@
+"""The agent's call, end to end in headless Chromium against the site served by Frappe.
+
+Logs in as an agent, opens a Lead, starts a Manual Order from Create, meets the
+unserviceable-pincode message, fixes it, records consent, confirms the read-back
+summary, creates the order and reads the Order ID. Screenshots of each step go to
+docs/screenshots/ (the README shows them).
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import frappe
+import pytest
+import requests
+
+from manual_orders.tests.utils import AGENT, make_lead
+
+playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PASSWORD = "Agent-e2e-Pass-2026!"
+
+
+def free_port() -> int:
+	with socket.socket() as s:
+		s.bind(("127.0.0.1", 0))
+		return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def served_site(frappe_site):
+	if not os.path.exists(CHROMIUM):
+		pytest.skip("Debian's chromium is not installed")
+	from frappe.utils.password import update_password
+
+	update_password(AGENT, PASSWORD)
+	frappe.db.commit()  # nosemgrep: the server process must see the password
+	port = free_port()
+	sites_path = os.path.abspath(os.environ.get("SITES_PATH", "."))
+	server = subprocess.Popen(
+		[
+			sys.executable,
+			"-m",
+			"frappe.utils.bench_helper",
+			"frappe",
+			"--site",
+			frappe_site,
+			"serve",
+			"--port",
+			str(port),
+			"--noreload",
+		],
+		cwd=sites_path,
+		env={**os.environ, "SITES_PATH": sites_path},
+		stdout=subprocess.DEVNULL,
+		stderr=subprocess.DEVNULL,
+	)
+	url = f"http://127.0.0.1:{port}"
+	for _ in range(120):
+		try:
+			if requests.get(url + "/api/method/ping", timeout=2).ok:
+				break
+		except requests.RequestException:
+			time.sleep(0.5)
+	yield url
+	server.terminate()
+	server.wait(timeout=30)
+
+
+@pytest.fixture
+def page(served_site):
+	with playwright.sync_playwright() as p:
+		browser = p.chromium.launch(
+			executable_path=CHROMIUM,
+			args=[
+				"--no-sandbox",
+				"--disable-gpu",
+				"--disable-background-networking",
+				"--disable-component-update",
+				"--no-first-run",
+			],
+		)
+		context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-IN")
+		page = context.new_page()
+		page.console_messages = []
+		page.on("console", lambda m: page.console_messages.append(m.text))
+		page.set_default_timeout(30_000)
+		page.base_url = served_site
+		yield page
+		browser.close()
+
+
+def shot(page, name: str):
+	SHOTS.mkdir(parents=True, exist_ok=True)
+	page.wait_for_timeout(700)  # let modals and toasts finish their animations
+	page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+
+def set_value(page, fieldname: str, value):
+	page.evaluate("([f, v]) => cur_frm.set_value(f, v)", [fieldname, value])
+	page.wait_for_timeout(300)
+
+
+def form_message(page) -> str:
+	page.wait_for_timeout(1500)  # the live check is debounced
+	return page.evaluate("cur_frm.layout.message.text()")
+
+
+def test_agent_creates_an_order_from_a_lead_in_the_desk(page):
+	lead = make_lead(first_name="Asha", last_name="Verma", mobile_no="9845012345")
+	frappe.db.commit()  # nosemgrep: the served site must see the Lead
+	base = page.base_url
+
+	page.goto(base + "/login")
+	page.fill("#login_email", AGENT)
+	page.fill("#login_password", PASSWORD)
+	page.click(".btn-login")
+	page.wait_for_url("**/app**")
+
+	page.goto(f"{base}/app/lead/{lead.name}")
+	page.wait_for_selector(".page-actions")
+	page.get_by_role("button", name="Create").click()
+	page.locator(".dropdown-menu.show .dropdown-item", has_text="Manual Order").click()
+	page.wait_for_url("**/app/manual-order/new-manual-order-*")
+	page.wait_for_function("cur_frm && cur_frm.doc.doctype === 'Manual Order'")
+	assert page.evaluate("cur_frm.doc.lead") == lead.name
+	shot(page, "1-order-from-lead")
+
+	set_value(page, "creation_reason", "Customer asked for help")
+	set_value(page, "device_model", "iPhone 13")
+	page.wait_for_function(
+		"cur_frm.doc.device_type === 'Phone' && (cur_frm.doc.conditions || []).length === 5"
+	)
+	set_value(page, "variant", "128 GB")
+	page.evaluate(
+		"""() => {
+			const first = {};
+			Object.entries(manual_orders.questions).forEach(([q, answers]) => (first[q] = answers[0]));
+			cur_frm.doc.conditions.forEach((row) => frappe.model.set_value(row.doctype, row.name, "answer", first[row.question]));
+		}"""
+	)
+	for fieldname, value in (
+		("address_line1", "Flat 4B, 12 MG Road, Ashok Nagar"),
+		("landmark", "Opposite Trinity Metro"),
+		("city", "Bengaluru"),
+		("state", "Karnataka"),
+		("pickup_date", frappe.utils.add_days(frappe.utils.nowdate(), 1)),
+		("pickup_slot", "09:00 - 11:00"),
+		("payment_method", "UPI"),
+		("upi_id", "asha.v@okaxis"),
+	):
+		set_value(page, fieldname, value)
+	set_value(page, "pincode", "560100")
+	message = form_message(page)
+	assert "560100 is not serviceable" in message, page.console_messages[-10:]
+	shot(page, "2-unserviceable-pincode")
+
+	set_value(page, "pincode", "560001")
+	message = form_message(page)
+	assert "The estimated price showing is ₹30,000" in message
+	assert "Order summary to read back" in message
+	shot(page, "3-price-and-call-script")
+
+	set_value(page, "consent_customer_words", "Haan, please place the order")
+	set_value(page, "consent_price_accepted", 1)
+	set_value(page, "consent_summary_confirmed", 1)
+	page.keyboard.press("Control+s")
+	page.wait_for_function("cur_frm.doc.__islocal !== 1 && !cur_frm.is_dirty()")
+	assert page.evaluate("cur_frm.doc.consent_recorded_by") == AGENT
+	shot(page, "4-consent-recorded")
+
+	page.get_by_role("button", name="Actions").click()
+	page.locator(".dropdown-menu.show .dropdown-item", has_text="Confirm Consent").click()
+	page.wait_for_function("cur_frm.doc.workflow_state === 'Consent Confirmed'")
+	page.get_by_role("button", name="Actions").click()
+	page.locator(".dropdown-menu.show .dropdown-item", has_text="Create Order").click()
+	page.wait_for_selector(".manual-order-readback")
+	assert "Price range" in page.locator(".manual-order-readback").inner_text()
+	shot(page, "5-read-back-summary")
+	page.locator(".modal.show .btn-primary", has_text="Yes").click()
+	page.wait_for_function("cur_frm.doc.docstatus === 1")
+	order_id = page.evaluate("cur_frm.doc.name")
+	page.wait_for_selector(".manual-order-created .manual-order-messages li")
+	created = page.locator(".manual-order-created").inner_text()
+	assert order_id.startswith("MO-") and order_id in created
+	assert "paid instantly at pickup" in created
+	shot(page, "6-order-created")
+	frappe.db.rollback()  # a fresh snapshot: the server committed the order
+	assert frappe.db.get_value("Lead", lead.name, "disposition") == "Create Order"
