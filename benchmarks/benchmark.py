@@ -322,6 +322,7 @@ def main():
 	parser.add_argument("--http-orders", type=int, default=400)
 	parser.add_argument("--skip-million", action="store_true")
 	parser.add_argument("--json")
+	parser.add_argument("--reset", action="store_true", help="delete the seeded BM- orders first")
 	args = parser.parse_args()
 
 	frappe.init(site=args.site, sites_path=args.sites_path)
@@ -343,6 +344,9 @@ def main():
 		}
 		print(label, json.dumps(results[label]), flush=True)
 
+	if args.reset:
+		frappe.db.sql(f"delete from `tabManual Order` where name like '{PREFIX}%'")
+		frappe.db.commit()  # nosemgrep
 	measure(lead_insert, 5)  # warm caches
 	seed_orders(1_000)
 	creation_round("at_1k_orders")

@@ -28,10 +28,10 @@ def order_summary(
 ) -> list[tuple[str, str]]:
 	"""SOP §5 step 6: the recap read back to the customer, as (label, value) rows."""
 	return [
-		(translate("Device"), device),
-		(translate("Price range"), f"{format_inr(price_low)} - {format_inr(price_high)}"),
-		(translate("Pickup location"), pickup_location),
-		(translate("Payment mode"), payment_mode),
+		(translate(_("Device")), device),
+		(translate(_("Price range")), f"{format_inr(price_low)} - {format_inr(price_high)}"),
+		(translate(_("Pickup location")), pickup_location),
+		(translate(_("Payment mode")), payment_mode),
 	]
 
 
