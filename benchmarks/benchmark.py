@@ -23,6 +23,7 @@ What it measures, in one run:
 import argparse
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -207,8 +208,12 @@ def reports(agent: str) -> dict:
 # HTTP
 
 
-def http_agents(site: str, sites_path: str, orders: int, values: dict) -> dict:
-	"""20 concurrent agents against gunicorn (4 workers) serving the bench."""
+def http_agents(site: str, sites_path: str, orders: int, values: dict, think: float = 0.0) -> dict:
+	"""20 concurrent agents against gunicorn (4 workers) serving the bench.
+
+	`think`: mean seconds each agent waits between two orders, drawn uniformly from
+	0 to twice that (0: back to back, a stress test).
+	"""
 	port = 8123
 	env = {**os.environ, "SITES_PATH": sites_path}
 	bench_env = os.path.dirname(sys.executable)
@@ -249,6 +254,7 @@ def http_agents(site: str, sites_path: str, orders: int, values: dict) -> dict:
 				{"Host": site, "Authorization": f"token {keys[i]}", "Accept": "application/json"}
 			)
 			for _ in range(per_agent):
+				time.sleep(random.uniform(0, 2 * think))  # agents do not click in step
 				start = time.perf_counter()
 				payload = {**values, **CONSENT, "customer_name": "Bench Customer", "mobile_no": "9876543210"}
 				response = session.post(url + "/api/resource/Manual Order", json=payload, timeout=60)
@@ -275,6 +281,7 @@ def http_agents(site: str, sites_path: str, orders: int, values: dict) -> dict:
 		all_requests = latencies["insert"] + latencies["submit"]
 		return {
 			"agents": AGENTS,
+			"think_seconds": think,
 			"orders": per_agent * AGENTS,
 			"requests": len(all_requests) + len(errors),
 			"errors": len(errors),
@@ -351,8 +358,13 @@ def main():
 	seed_orders(1_000)
 	creation_round("at_1k_orders")
 
-	results["http"] = http_agents(args.site, os.path.abspath(args.sites_path), args.http_orders, values)
+	sites_path = os.path.abspath(args.sites_path)
+	results["http"] = http_agents(args.site, sites_path, args.http_orders, values)
 	print("http", json.dumps(results["http"]), flush=True)
+	results["http_with_think_time"] = http_agents(
+		args.site, sites_path, args.http_orders // 2, values, think=5.0
+	)
+	print("http_with_think_time", json.dumps(results["http_with_think_time"]), flush=True)
 
 	sizes = [100_000] + ([] if args.skip_million else [1_000_000])
 	for size in sizes:

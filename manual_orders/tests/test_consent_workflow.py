@@ -275,3 +275,26 @@ def test_rest_agent_cannot_submit_without_consent():
 		frappe.db.rollback()
 		frappe.delete_doc("Manual Order", doc["name"], force=True, ignore_permissions=True)
 		frappe.db.commit()  # nosemgrep: clean up what the HTTP thread committed
+
+
+def test_migrate_never_overwrites_what_an_admin_changed_in_the_workflow():
+	from manual_orders.setup.install import after_migrate
+	from manual_orders.setup.workflow import ensure_workflow
+
+	workflow = frappe.get_doc("Workflow", WORKFLOW_NAME)
+	workflow.append(
+		"states", {"state": "Pending", "doc_status": "0", "allow_edit": "Manual Order Manager"}
+	)  # an admin's approval step
+	workflow.append(
+		"transitions",
+		{"state": "Draft", "action": "Review", "next_state": "Pending", "allowed": "Manual Order Manager"},
+	)
+	workflow.save()
+	frappe.db.set_value("Workflow State", "Consent Confirmed", "style", "Info")
+	modified = frappe.db.get_value("Workflow", WORKFLOW_NAME, "modified")
+	ensure_workflow()
+	after_migrate()
+	assert frappe.db.get_value("Workflow", WORKFLOW_NAME, "modified") == modified
+	assert "Pending" in [row.state for row in frappe.get_doc("Workflow", WORKFLOW_NAME).states]
+	assert frappe.db.get_value("Workflow State", "Consent Confirmed", "style") == "Info"
+	assert frappe.db.count("Workflow", {"document_type": "Manual Order"}) == 1
