@@ -7,8 +7,10 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 from frappe.model.mapper import get_mapped_doc
+from werkzeug.wrappers import Response
 
 from manual_orders import catalogue
+from manual_orders.messaging import outbox, webhook
 from manual_orders.sop import rules, texts
 
 ADDRESS_FIELDS = ("address_line1", "address_line2", "city", "state", "pincode")
@@ -145,10 +147,6 @@ def order_summary(order: Document) -> list[list[str]]:
 @frappe.whitelist(allow_guest=True, methods=["GET", "POST"])
 def whatsapp_webhook():
 	"""WhatsApp Cloud API webhook: GET is the subscription handshake, POST carries delivery statuses."""
-	from werkzeug.wrappers import Response
-
-	from manual_orders.messaging import outbox, webhook
-
 	settings = frappe.get_single("Manual Order WhatsApp Settings")
 	if frappe.request.method == "GET":
 		args = frappe.request.args
@@ -171,8 +169,6 @@ def whatsapp_webhook():
 @frappe.whitelist(methods=["POST"])
 def resend_message(name: str) -> str:
 	"""An agent resends a message of an order they may edit."""
-	from manual_orders.messaging import outbox
-
 	order = frappe.db.get_value("Manual Order Message", name, "manual_order")
 	if not order:
 		frappe.throw(_("Message {0} not found").format(name), frappe.DoesNotExistError)

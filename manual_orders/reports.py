@@ -4,10 +4,10 @@ import frappe
 from frappe.query_builder import DocType
 from frappe.utils import add_days, getdate, nowdate
 
+from manual_orders.manual_orders.doctype.manual_order.manual_order import REPORT_INDEX
 from manual_orders.permissions import sees_all
 
 ORDER = DocType("Manual Order")
-REPORT_INDEX = "report_index"  # see manual_order.on_doctype_update
 
 
 def orders():

@@ -13,15 +13,9 @@ from manual_orders.exceptions import (
 )
 from manual_orders.sop import consent, formats, pricing, rules
 
+GIVEN_CONSENT_FIELDS = ("consent_customer_words", "consent_price_accepted", "consent_summary_confirmed")
 RECORDED_CONSENT_FIELDS = ("consent_recorded_by", "consent_recorded_at", "consent_fingerprint")
-CONSENT_FIELDS = (
-	"consent_customer_words",
-	"consent_price_accepted",
-	"consent_summary_confirmed",
-	"consent_recorded_by",
-	"consent_recorded_at",
-	"consent_fingerprint",
-)
+CONSENT_FIELDS = GIVEN_CONSENT_FIELDS + RECORDED_CONSENT_FIELDS
 
 
 class ManualOrder(Document):
@@ -42,6 +36,10 @@ class ManualOrder(Document):
 		accountability.check_agent_allowed(self.agent)
 		self.refuse(rules.check_customer_sure(self.outcome))
 		self.check_consent()
+
+	def on_update(self):
+		if self.customer_unsure() and self.has_value_changed("outcome"):
+			self.set_lead_disposition(rules.CUSTOMER_UNSURE)
 
 	def on_submit(self):
 		self.set_lead_disposition("Create Order")
@@ -79,12 +77,10 @@ class ManualOrder(Document):
 		return self.outcome == rules.CUSTOMER_UNSURE
 
 	def end_attempt(self):
+		"""The Lead is free for a later call; no consent stands (the disposition follows in on_update)."""
 		self.lead_lock = None
 		for fieldname in CONSENT_FIELDS:
 			self.set(fieldname, None)
-		before = self.get_doc_before_save()
-		if not before or before.outcome != rules.CUSTOMER_UNSURE:
-			self.set_lead_disposition(rules.CUSTOMER_UNSURE)
 
 	def normalise_inputs(self):
 		self.mobile_no = formats.normalise_mobile(self.mobile_no) or formats.text(self.mobile_no)
