@@ -17,6 +17,7 @@ from manual_orders.tests.utils import (
 	MANAGER,
 	OTHER_AGENT,
 	Api,
+	as_user,
 	make_lead,
 	make_order,
 	order_values,
@@ -298,3 +299,43 @@ def test_migrate_never_overwrites_what_an_admin_changed_in_the_workflow():
 	assert "Pending" in [row.state for row in frappe.get_doc("Workflow", WORKFLOW_NAME).states]
 	assert frappe.db.get_value("Workflow State", "Consent Confirmed", "style") == "Info"
 	assert frappe.db.count("Workflow", {"document_type": "Manual Order"}) == 1
+
+
+TRANSITIONS = [
+	("Draft", "Confirm Consent", "Consent Confirmed"),
+	("Consent Confirmed", "Change Terms", "Draft"),
+	("Consent Confirmed", "Create Order", "Created"),
+	("Draft", "Mark Customer Unsure", "Customer Unsure"),
+	("Consent Confirmed", "Mark Customer Unsure", "Customer Unsure"),
+	("Created", "Cancel Order", "Cancelled"),
+]
+ROLES = {"agent": AGENT, "manager": MANAGER, "desk user": "desk.user@manual-orders.test"}
+
+
+def order_in_state(state: str, owner: str):
+	with as_user(owner):
+		order = consented_order()
+		if state in ("Consent Confirmed", "Created"):
+			order = apply_workflow(order, "Confirm Consent")
+		if state == "Created":
+			order = apply_workflow(order, "Create Order")
+			order.cancellation_reason = "Wrong details"
+			order.save()
+	return frappe.get_doc("Manual Order", order.name)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+	"state, action, following", TRANSITIONS, ids=[t[1] + " from " + t[0] for t in TRANSITIONS]
+)
+def test_each_transition_by_each_role(role, state, action, following):
+	owner = AGENT if role != "manager" else MANAGER
+	order = order_in_state(state, owner)
+	with as_user(ROLES[role]):
+		if role == "desk user":
+			with pytest.raises(frappe.PermissionError):
+				apply_workflow(frappe.get_doc("Manual Order", order.name), action)
+			return
+		order = apply_workflow(frappe.get_doc("Manual Order", order.name), action)
+	assert order.workflow_state == following
+	assert order.docstatus == {"Created": 1, "Cancelled": 2}.get(following, 0)

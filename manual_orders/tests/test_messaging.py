@@ -267,3 +267,44 @@ def test_whatsapp_notifications_on_other_doctypes_send_nothing_and_others_are_un
 	assert issubclass(ManualOrdersNotification, Notification)
 	doc = frappe.get_doc("Notification", "Manual Order Created - SMS")
 	assert isinstance(doc, ManualOrdersNotification)
+
+
+def test_messages_wait_for_a_stopped_worker_and_go_out_once_when_it_starts(gateway):
+	"""No worker runs while the orders are created; a real RQ worker started afterwards sends each once."""
+	import os
+	import subprocess
+	import sys
+
+	names = [created_order(mobile_no=f"99887766{i:02d}", whatsapp_no="") for i in range(3)]
+	frappe.db.commit()  # nosemgrep: commit enqueues the sending jobs
+	for name in names:
+		assert {m.status for m in messages_of(name)} == {"Queued"}
+	assert not [r for r in gateway.requests if any(n in r["query"].get("text", "") for n in names)]
+	sites_path = os.path.abspath(os.environ.get("SITES_PATH", "."))
+	subprocess.run(
+		[
+			sys.executable,
+			"-m",
+			"frappe.utils.bench_helper",
+			"frappe",
+			"--site",
+			frappe.local.site,
+			"worker",
+			"--queue",
+			"short",
+			"--burst",
+			"--quiet",
+		],
+		cwd=sites_path,
+		env={**os.environ, "SITES_PATH": sites_path},
+		check=True,
+		timeout=300,
+		capture_output=True,
+	)
+	frappe.db.rollback()  # a fresh snapshot: the worker committed
+	accepted = gateway.accepted()
+	for name in names:
+		messages = messages_of(name)
+		assert [(m.channel, m.status) for m in messages] == [("SMS", "Sent"), ("WhatsApp", "Sent")]
+		assert sum(name in r["query"].get("text", "") for r in accepted) == 1  # the SMS, once
+		assert sum(name in r["body"] for r in accepted) == 1  # the WhatsApp template, once
