@@ -17,7 +17,7 @@ class AgentRestricted(frappe.ValidationError):
 # frappe.cache's own hget/hgetall pickle values, so plain Redis calls are used here.
 
 
-def _key() -> str:
+def _key() -> bytes:
 	return frappe.cache.make_key(REFUSALS_KEY)
 
 
@@ -40,29 +40,30 @@ def pending_refusals() -> dict[tuple[str, str, str], int]:
 
 
 def flush_refusals() -> int:
-	"""Scheduler job: moves the Redis counts into Manual Order Refusal Count rows."""
+	"""Scheduler job: moves the Redis counts into Manual Order Refusal Count rows.
+
+	The counts leave Redis only after the database has committed them; a flush that
+	died half-way is finished by the next one before it takes new counts.
+	"""
 	flushing = _key() + b":flushing"
-	try:
-		redis.Redis.rename(frappe.cache, _key(), flushing)
-	except redis.ResponseError:
-		return 0  # no counts since the last flush
+	if not redis.Redis.exists(frappe.cache, flushing):
+		try:
+			redis.Redis.rename(frappe.cache, _key(), flushing)
+		except redis.ResponseError:
+			return 0  # no counts since the last flush
 	counts = _parse(redis.Redis.hgetall(frappe.cache, flushing))
 	for (day, agent, rule), count in counts.items():
 		add_refusals(day, agent, rule, count)
+	frappe.db.commit()  # nosemgrep: scheduler job; commit before Redis forgets the counts
 	redis.Redis.delete(frappe.cache, flushing)
 	return len(counts)
 
 
 def add_refusals(day: str, agent: str, rule: str, count: int) -> None:
+	table = frappe.qb.DocType("Manual Order Refusal Count")
 	name = frappe.db.get_value("Manual Order Refusal Count", {"date": day, "agent": agent, "rule": rule})
 	if name:
-		frappe.db.set_value(
-			"Manual Order Refusal Count",
-			name,
-			"refusals",
-			(frappe.db.get_value("Manual Order Refusal Count", name, "refusals") or 0) + count,
-			update_modified=False,
-		)
+		frappe.qb.update(table).set(table.refusals, table.refusals + count).where(table.name == name).run()
 	else:
 		frappe.get_doc(
 			{

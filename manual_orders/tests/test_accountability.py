@@ -258,3 +258,21 @@ def test_workspace_number_cards_and_charts_evaluate():
 			chart.use_report_chart
 			and run_report(chart.report_name, MANAGER)["chart"]["data"]["labels"] is not None
 		)
+
+
+def test_a_flush_that_died_half_way_is_finished_by_the_next_one():
+	import redis
+
+	from manual_orders import accountability
+
+	agent = new_agent()
+	leftover = accountability._key() + b":flushing"
+	redis.Redis.hincrby(frappe.cache, leftover, f"{frappe.utils.nowdate()}|{agent}|SOP-4E-UPI", 2)
+	with as_user(agent), pytest.raises(frappe.ValidationError):
+		make_order(upi_id="x")
+	flush_refusals()  # finishes the leftover
+	flush_refusals()  # then takes the new count
+	stored = frappe.get_all(
+		"Manual Order Refusal Count", filters={"agent": agent}, fields=["rule", "refusals"]
+	)
+	assert [(row.rule, row.refusals) for row in stored] == [("SOP-4E-UPI", 3)]
