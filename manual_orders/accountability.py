@@ -5,11 +5,10 @@ import redis
 from frappe import _
 from frappe.utils import add_days, get_datetime, now_datetime, nowdate
 
+from manual_orders.catalogue import get_settings
+from manual_orders.exceptions import AgentRestricted
+
 REFUSALS_KEY = "manual_orders:refusals"
-
-
-class AgentRestricted(frappe.ValidationError):
-	pass
 
 
 # Refusals: counted per day, agent and rule in Redis (a refused save rolls back, so
@@ -116,8 +115,8 @@ def check_agent_allowed(agent: str) -> None:
 
 def evaluate_restriction(agent: str) -> str | None:
 	"""Flags the agent when their wrong orders reach the threshold; returns the new flag's name."""
-	settings = frappe.get_single("Manual Order Settings")
-	threshold, window = int(settings.restriction_threshold or 0), int(settings.restriction_window_days or 30)
+	settings = get_settings()
+	threshold, window = settings["restriction_threshold"], settings["restriction_window_days"]
 	if threshold <= 0 or active_restriction(agent):
 		return None
 	since = get_datetime(add_days(now_datetime(), -window))

@@ -174,6 +174,8 @@ def _load_settings() -> dict:
 		"message_max_attempts": int(settings.message_max_attempts or 5),
 		"message_retry_seconds": int(settings.message_retry_seconds or 60),
 		"gateway_timeout_seconds": int(settings.gateway_timeout_seconds or 10),
+		"restriction_threshold": int(settings.restriction_threshold or 0),
+		"restriction_window_days": int(settings.restriction_window_days or 30),
 	}
 
 

@@ -83,6 +83,10 @@ class AgentChangeNotAllowed(frappe.ValidationError):
 	pass
 
 
+class AgentRestricted(frappe.ValidationError):
+	"""SOP §9: the agent is flagged for retraining and may not create orders."""
+
+
 RULE_EXCEPTIONS: dict[str, type[SOPViolation]] = {
 	"SOP-2-REASON": CreationReasonRequired,
 	"SOP-3-UNSURE": OrderNotSubmittable,

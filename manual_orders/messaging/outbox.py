@@ -156,7 +156,7 @@ def whatsapp_cloud() -> gateways.WhatsAppCloud:
 
 
 def gateway_timeout() -> float:
-	return float(get_settings().get("gateway_timeout_seconds") or 10)
+	return float(get_settings()["gateway_timeout_seconds"])
 
 
 def record_success(message, provider_id: str, now) -> None:

@@ -3,7 +3,8 @@
 import frappe
 import pytest
 
-from manual_orders.accountability import AgentRestricted, flush_refusals
+from manual_orders.accountability import flush_refusals
+from manual_orders.exceptions import AgentRestricted
 from manual_orders.tests.utils import (
 	AGENT,
 	MANAGER,

@@ -73,6 +73,14 @@ def created_order(**overrides) -> str:
 	return order.name
 
 
+def created_and_sent(**overrides) -> str:
+	"""An order created and committed, and one pass of the sender over what is due."""
+	name = created_order(**overrides)
+	frappe.db.commit()  # nosemgrep: messages are sent only after the order commits
+	outbox.send_due_messages()
+	return name
+
+
 def messages_of(order: str) -> list[dict]:
 	return frappe.get_all(
 		"Manual Order Message",
@@ -172,18 +180,14 @@ def test_errors_are_retried_then_failed_and_an_agent_can_resend(gateway):
 
 def test_a_permanent_error_fails_at_once(gateway):
 	gateway.mode = "error400"
-	name = created_order()
-	frappe.db.commit()  # nosemgrep
-	outbox.send_due_messages()
+	name = created_and_sent()
 	assert {m.status for m in messages_of(name)} == {"Failed"}
 
 
 def test_a_slow_gateway_times_out_and_is_retried(gateway):
 	configure(gateway.url, timeout=1)
 	gateway.mode, gateway.delay = "slow", 2.5
-	name = created_order()
-	frappe.db.commit()  # nosemgrep
-	outbox.send_due_messages()
+	name = created_and_sent()
 	sms = messages_of(name)[0]
 	assert sms.status == "Queued" and "timed out" in sms.last_error
 	gateway.mode = "ok"
@@ -193,9 +197,7 @@ def test_a_slow_gateway_times_out_and_is_retried(gateway):
 
 def test_secrets_never_reach_records_or_logs(gateway):
 	gateway.mode = "error500"
-	name = created_order()
-	frappe.db.commit()  # nosemgrep
-	outbox.send_due_messages()
+	name = created_and_sent()
 	stored = json.dumps(frappe.get_all("Manual Order Message", fields=["*"]), default=str)
 	logs = json.dumps(frappe.get_all("Error Log", fields=["error"], limit=50), default=str)
 	for secret in (SMS_KEY, TOKEN, APP_SECRET):
@@ -223,9 +225,7 @@ def test_webhook_handshake(gateway):
 
 
 def test_webhook_statuses_signed_repeated_and_unknown(gateway):
-	name = created_order(whatsapp_no="9900112233")
-	frappe.db.commit()  # nosemgrep
-	outbox.send_due_messages()
+	name = created_and_sent(whatsapp_no="9900112233")
 	wamid = messages_of(name)[1].provider_message_id
 	guest = Api(None)
 
