@@ -1,6 +1,5 @@
 """Whitelisted methods: Lead/Customer to order mappers and the live check the desk calls."""
 
-import hmac
 import json
 
 import frappe
@@ -9,7 +8,7 @@ from frappe.model.document import Document
 from frappe.model.mapper import get_mapped_doc
 from werkzeug.wrappers import Response
 
-from manual_orders import catalogue
+from manual_orders import catalogue, permissions
 from manual_orders.messaging import outbox, webhook
 from manual_orders.sop import rules, texts
 
@@ -151,10 +150,8 @@ def whatsapp_webhook():
 	if frappe.request.method == "GET":
 		args = frappe.request.args
 		expected = settings.get_password("verify_token", raise_exception=False) or ""
-		if (
-			args.get("hub.mode") == "subscribe"
-			and expected
-			and hmac.compare_digest(expected, args.get("hub.verify_token") or "")
+		if args.get("hub.mode") == "subscribe" and webhook.secrets_match(
+			expected, args.get("hub.verify_token")
 		):
 			return Response(args.get("hub.challenge") or "", mimetype="text/plain")
 		return Response("forbidden", status=403, mimetype="text/plain")
@@ -168,10 +165,30 @@ def whatsapp_webhook():
 
 @frappe.whitelist(methods=["POST"])
 def resend_message(name: str) -> str:
-	"""An agent resends a message of an order they may edit."""
+	"""An agent resends a message of a Created order they may edit."""
 	order = frappe.db.get_value("Manual Order Message", name, "manual_order")
 	if not order:
 		frappe.throw(_("Message {0} not found").format(name), frappe.DoesNotExistError)
-	frappe.get_doc("Manual Order", order).check_permission("write")
+	order = frappe.get_doc("Manual Order", order)
+	order.check_permission("write")
+	if order.docstatus != 1:
+		frappe.throw(
+			_("Order {0} is not a created order; its messages are not sent again.").format(order.name),
+			title=_("Not Created"),
+		)
 	outbox.resend(name)
 	return "Queued"
+
+
+@frappe.whitelist(methods=["POST"])
+def set_picked_up(order: str, picked_up: int = 1) -> int:
+	"""Operations record that the device was picked up: the only way `picked_up` changes."""
+	if not (permissions.OPERATIONS_ROLE in frappe.get_roles() or permissions.sees_all()):
+		frappe.throw(_("Only operations and managers record a pickup."), frappe.PermissionError)
+	doc = frappe.get_doc("Manual Order", order)
+	if doc.docstatus != 1:
+		frappe.throw(_("Order {0} is not a created order.").format(doc.name), title=_("Not Created"))
+	doc.picked_up = 1 if frappe.utils.cint(picked_up) else 0
+	doc.flags.server_changes = ("picked_up",)
+	doc.save(ignore_permissions=True)
+	return doc.picked_up

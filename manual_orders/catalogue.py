@@ -36,6 +36,17 @@ def clear_catalogue_cache(doc=None, method=None) -> None:
 	frappe.cache.delete_value(CACHE_KEY)
 
 
+def clear_when_transaction_ends(clear) -> None:
+	"""Clears a cache now and again when the transaction commits or rolls back.
+
+	A request that reads between the first clear and the commit caches the old rows;
+	the second clear removes them, so no reader keeps the old state after the commit.
+	"""
+	clear()
+	frappe.db.after_commit.add(clear)
+	frappe.db.after_rollback.add(clear)
+
+
 def _cached(key: str, generator):
 	return frappe.cache.hget(CACHE_KEY, key, generator=generator)
 
@@ -183,11 +194,10 @@ class CatalogueDocument(Document):
 	"""Catalogue records clear the catalogue cache whenever they change."""
 
 	def on_update(self):
-		clear_catalogue_cache()
-		frappe.db.after_rollback.add(clear_catalogue_cache)
+		clear_when_transaction_ends(clear_catalogue_cache)
 
 	def on_trash(self):
-		clear_catalogue_cache()
+		clear_when_transaction_ends(clear_catalogue_cache)
 
 	def after_rename(self, old, new, merge=False):
-		clear_catalogue_cache()
+		clear_when_transaction_ends(clear_catalogue_cache)

@@ -83,6 +83,10 @@ class AgentChangeNotAllowed(frappe.ValidationError):
 	pass
 
 
+class RecordLocked(frappe.ValidationError):
+	"""SOP §9: a created order keeps what was agreed; only its after-creation fields change."""
+
+
 class AgentRestricted(frappe.ValidationError):
 	"""SOP §9: the agent is flagged for retraining and may not create orders."""
 

@@ -32,9 +32,17 @@ scheduler_events = {
 # Malformed REST payloads for Manual Order get a clear 417 instead of Frappe's 500
 before_request = ["manual_orders.rest_guard.check_manual_order_payload"]
 
-# Agents see their own orders; managers see all (manual_orders/permissions.py)
+# Frappe 15's get_count checks no permission: counted through get_list for this app's DocTypes
+override_whitelisted_methods = {
+	"frappe.client.get_count": "manual_orders.overrides.client.get_count",
+}
+
+# Agents see their own orders; managers see all; judged on the stored row (manual_orders/permissions.py)
 permission_query_conditions = {
 	"Manual Order": "manual_orders.permissions.manual_order_query",
+	"Manual Order Condition": "manual_orders.permissions.order_row_query",
+	"Manual Order Accessory": "manual_orders.permissions.order_row_query",
+	"Manual Order Price Dispute": "manual_orders.permissions.price_dispute_query",
 	"Manual Order Message": "manual_orders.permissions.message_query",
 	"Manual Order Error": "manual_orders.permissions.manual_order_error_query",
 	"Manual Order Refusal Count": "manual_orders.permissions.refusal_count_query",
@@ -44,6 +52,7 @@ has_permission = {
 	"Manual Order": "manual_orders.permissions.has_manual_order_permission",
 	"Manual Order Message": "manual_orders.permissions.has_message_permission",
 	"Manual Order Error": "manual_orders.permissions.has_agent_record_permission",
+	"Manual Order Price Dispute": "manual_orders.permissions.has_agent_record_permission",
 	"Manual Order Refusal Count": "manual_orders.permissions.has_agent_record_permission",
 	"Manual Order Agent Restriction": "manual_orders.permissions.has_agent_record_permission",
 }

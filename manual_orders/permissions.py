@@ -1,12 +1,17 @@
 """Agents see and edit only their own orders (and what hangs off them); managers see all.
 
-Used by `permission_query_conditions` (lists, reports, link searches) and
-`has_permission` (single documents) in hooks.py.
+Used by `permission_query_conditions` (lists, reports, link searches, child tables read
+directly) and `has_permission` (single documents) in hooks.py. A single document is judged
+on its row as stored, never on the values a client sent with it: a `PUT` that carries
+another `agent` is judged by the agent the database holds.
 """
 
 import frappe
 
 SEE_ALL_ROLES = ("Manual Order Manager", "System Manager")
+# Operations run every pickup: they read every order and set only the operations fields.
+OPERATIONS_ROLE = "Manual Order Operations"
+READ_PTYPES = ("read", "print", "email", "export", "report", "select")
 
 
 def sees_all(user: str | None = None) -> bool:
@@ -14,15 +19,32 @@ def sees_all(user: str | None = None) -> bool:
 	return user == "Administrator" or bool(set(SEE_ALL_ROLES) & set(frappe.get_roles(user)))
 
 
-def _own(column: str, user: str | None) -> str:
+def reads_all(user: str | None = None) -> bool:
 	user = user or frappe.session.user
-	if sees_all(user):
+	return sees_all(user) or OPERATIONS_ROLE in frappe.get_roles(user)
+
+
+def _own(column: str, user: str | None, roles_see_all=sees_all) -> str:
+	user = user or frappe.session.user
+	if roles_see_all(user):
 		return ""
 	return f"{column} = {frappe.db.escape(user)}"
 
 
+def _own_orders(column: str, user: str | None) -> str:
+	user = user or frappe.session.user
+	if reads_all(user):
+		return ""
+	return f"{column} in (select `name` from `tabManual Order` where `agent` = {frappe.db.escape(user)})"
+
+
 def manual_order_query(user: str | None = None) -> str:
-	return _own("`tabManual Order`.`agent`", user)
+	return _own("`tabManual Order`.`agent`", user, reads_all)
+
+
+def order_row_query(user: str | None = None, doctype: str | None = None) -> str:
+	"""Rows of an order's child tables read directly (`get_list` with `parent`)."""
+	return _own_orders(f"`tab{doctype}`.`parent`", user)
 
 
 def manual_order_error_query(user: str | None = None) -> str:
@@ -37,27 +59,35 @@ def restriction_query(user: str | None = None) -> str:
 	return _own("`tabManual Order Agent Restriction`.`agent`", user)
 
 
+def price_dispute_query(user: str | None = None) -> str:
+	return _own("`tabManual Order Price Dispute`.`agent`", user)
+
+
 def message_query(user: str | None = None) -> str:
-	user = user or frappe.session.user
-	if sees_all(user):
-		return ""
-	return (
-		"`tabManual Order Message`.`manual_order` in "
-		f"(select `name` from `tabManual Order` where `agent` = {frappe.db.escape(user)})"
-	)
+	return _own_orders("`tabManual Order Message`.`manual_order`", user)
+
+
+def stored_row(doc, fieldname: str) -> frappe._dict | None:
+	"""The document's row as the database holds it (None for a document not saved yet)."""
+	if not doc.name:
+		return None
+	return frappe.db.get_value(doc.doctype, doc.name, ["name", fieldname], as_dict=True)
 
 
 def _is_own(doc, user: str | None, field: str = "agent") -> bool:
 	user = user or frappe.session.user
 	if sees_all(user):
 		return True
-	if not isinstance(doc, str) and doc.is_new():
-		return True  # the server sets the agent on insert
-	value = doc.get(field) if not isinstance(doc, str) else None
-	return not value or value == user
+	stored = stored_row(doc, field)
+	if not stored:
+		return doc.is_new()  # not saved yet: the server sets the agent on insert
+	return stored.get(field) == user
 
 
 def has_manual_order_permission(doc, ptype=None, user=None) -> bool:
+	user = user or frappe.session.user
+	if ptype in READ_PTYPES and reads_all(user):
+		return True
 	return _is_own(doc, user)
 
 
@@ -66,9 +96,9 @@ def has_agent_record_permission(doc, ptype=None, user=None) -> bool:
 
 
 def has_message_permission(doc, ptype=None, user=None) -> bool:
-	if sees_all(user):
+	user = user or frappe.session.user
+	if reads_all(user) and (ptype in READ_PTYPES or sees_all(user)):
 		return True
-	agent = (
-		frappe.db.get_value("Manual Order", doc.manual_order, "agent") if doc.get("manual_order") else None
-	)
-	return agent == (user or frappe.session.user)
+	stored = stored_row(doc, "manual_order")
+	order = stored.manual_order if stored else None
+	return bool(order) and frappe.db.get_value("Manual Order", order, "agent") == user

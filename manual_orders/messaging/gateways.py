@@ -24,8 +24,8 @@ class SmsGateway:
 	url: str
 	message_parameter: str
 	receiver_parameter: str
-	static_parameters: dict = field(default_factory=dict)
-	headers: dict = field(default_factory=dict)
+	static_parameters: dict = field(default_factory=dict, repr=False)  # API keys
+	headers: dict = field(default_factory=dict, repr=False)
 	use_post: bool = False
 	timeout: float = 10
 
@@ -37,7 +37,7 @@ class SmsGateway:
 class WhatsAppCloud:
 	base_url: str
 	phone_number_id: str
-	access_token: str
+	access_token: str = field(repr=False)
 	timeout: float = 10
 
 	def secrets(self) -> list[str]:

@@ -189,11 +189,23 @@ def record_failure(message, error: gateways.GatewayError, now) -> None:
 
 
 def resend(name: str) -> None:
-	"""An agent's resend: the message goes back to the queue with a fresh count of attempts."""
+	"""An agent's resend: the message goes back to the queue with a fresh count of attempts.
+
+	The earlier send's provider id is forgotten, so a late status for it cannot mark
+	the new send delivered.
+	"""
 	frappe.db.set_value(
 		DOCTYPE,
 		name,
-		{"status": "Queued", "attempts": 0, "next_attempt_at": now_datetime(), "last_error": None},
+		{
+			"status": "Queued",
+			"attempts": 0,
+			"next_attempt_at": now_datetime(),
+			"last_error": None,
+			"provider_message_id": None,
+			"sent_at": None,
+			"delivered_at": None,
+		},
 	)
 	enqueue_sending([name])
 

@@ -10,12 +10,23 @@ STATUS_RANK = {"Queued": 0, "Sent": 1, "Delivered": 2, "Read": 3, "Failed": 4}
 PROVIDER_STATUS = {"sent": "Sent", "delivered": "Delivered", "read": "Read", "failed": "Failed"}
 
 
+def secrets_match(expected: str | None, given: str | None) -> bool:
+	"""Constant-time comparison that never raises, whatever characters the caller sent.
+
+	`hmac.compare_digest` raises on non-ASCII `str`; a traceback would carry the expected
+	secret into the Error Log. Bytes compare safely.
+	"""
+	if not expected or not isinstance(given, str):
+		return False
+	return hmac.compare_digest(expected.encode("utf-8"), given.encode("utf-8", "surrogatepass"))
+
+
 def signature_is_valid(app_secret: str, raw_body: bytes, header: str | None) -> bool:
 	"""`X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body with the app secret>`."""
 	if not app_secret or not header or not header.startswith("sha256="):
 		return False
 	expected = hmac.new(app_secret.encode(), raw_body, hashlib.sha256).hexdigest()
-	return hmac.compare_digest(expected, header.removeprefix("sha256="))
+	return secrets_match(expected, header.removeprefix("sha256="))
 
 
 @dataclass(frozen=True)

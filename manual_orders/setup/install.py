@@ -10,7 +10,7 @@ from manual_orders.catalogue import clear_catalogue_cache
 from manual_orders.setup.notifications import ensure_notifications
 from manual_orders.setup.workflow import delete_workflow, ensure_workflow
 
-ROLES = ("Manual Order Agent", "Manual Order Manager")
+ROLES = ("Manual Order Agent", "Manual Order Manager", "Manual Order Operations")
 DEVICE_TYPES = ("Phone", "Laptop", "Tablet", "Mac")
 CANCELLATION_REASONS = (
 	"Price dispute",

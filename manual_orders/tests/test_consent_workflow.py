@@ -231,12 +231,13 @@ def test_price_dispute_is_recorded_on_the_created_order():
 	frappe.set_user(AGENT)
 	order = consented_order()
 	order.submit()
-	order.record_price_dispute(
+	name = order.record_price_dispute(
 		"I didn't agree to this price", "Re-explained inspection; offered cancellation"
 	)
-	order.reload()
-	assert order.price_disputed and order.dispute_recorded_by == AGENT
-	assert order.dispute_customer_words == "I didn't agree to this price"
+	dispute = frappe.get_doc("Manual Order Price Dispute", name)
+	assert (dispute.manual_order, dispute.agent, dispute.recorded_by) == (order.name, AGENT, AGENT)
+	assert dispute.customer_words == "I didn't agree to this price" and dispute.status == "Open"
+	assert frappe.db.get_value("Manual Order", order.name, "price_disputed") == 1
 
 
 def test_agent_is_set_by_the_server_and_never_changes():

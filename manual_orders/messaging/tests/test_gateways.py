@@ -103,3 +103,10 @@ def test_gateway_down_is_retryable_and_names_no_secret():
 		send_sms(gateway, "+91987", "hi")
 	assert raised.value.retryable
 	assert API_KEY not in str(raised.value) and str(port) not in str(raised.value)
+
+
+def test_gateway_settings_never_show_their_secrets_in_a_repr():
+	cloud = WhatsAppCloud("http://127.0.0.1:9", "1055", "EAAG-token-SECRET")
+	sms = SmsGateway("http://127.0.0.1:9/sms", "text", "to", {"apikey": "key-SECRET"}, {"X-Key": "hdr-SECRET"})
+	for text in (repr(cloud), str(cloud), repr(sms), str(sms)):
+		assert "SECRET" not in text

@@ -4,7 +4,7 @@ import json
 from datetime import datetime
 
 from manual_orders.messaging.retry import gives_up, next_attempt_at
-from manual_orders.messaging.webhook import moves_forward, parse_statuses, signature_is_valid
+from manual_orders.messaging.webhook import moves_forward, parse_statuses, secrets_match, signature_is_valid
 
 SECRET = "app-secret"
 
@@ -28,6 +28,16 @@ def test_signature():
 	assert not signature_is_valid(SECRET, body, sign(body, "other"))
 	assert not signature_is_valid(SECRET, body + b" ", sign(body))
 	assert not signature_is_valid(SECRET, body, None)
+
+
+def test_non_ascii_tokens_and_signatures_are_refused_without_raising():
+	body = callback({"id": "wamid.1", "status": "delivered"})
+	assert not signature_is_valid(SECRET, body, "sha256=\u00fc\u00fc")
+	assert not signature_is_valid(SECRET, body, "sha256=\ud800")
+	assert not secrets_match("verify-me", "v\u00e9rify-me")
+	assert not secrets_match("verify-me", None)
+	assert not secrets_match("", "")
+	assert secrets_match("v\u00e9rify", "v\u00e9rify")
 	assert not signature_is_valid("", body, sign(body, ""))
 	assert not signature_is_valid(SECRET, body, "md5=abc")
 

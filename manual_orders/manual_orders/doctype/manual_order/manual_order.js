@@ -29,7 +29,9 @@ frappe.ui.form.on("Manual Order", {
 		if (frm.doc.docstatus === 1) {
 			manual_orders.show_created(frm);
 			manual_orders.add_dispute_button(frm);
-		} else if (frm.doc.docstatus === 0 && frm.doc.outcome !== "Customer Unsure") {
+			manual_orders.add_pickup_button(frm);
+		}
+		manual_orders.show_changes_after_creation(frm); else if (frm.doc.docstatus === 0 && frm.doc.outcome !== "Customer Unsure") {
 			manual_orders.live_check(frm);
 		}
 	},
@@ -201,6 +203,37 @@ Object.assign(manual_orders, {
 					.find(".manual-order-messages")
 					.html(list ? `<b>${__("Order ID messages:")}</b><ul>${list}</ul>` : "");
 			});
+	},
+
+	// Operations and managers record the pickup; the field itself is never edited by hand.
+	add_pickup_button(frm) {
+		const roles = ["Manual Order Operations", "Manual Order Manager", "System Manager"];
+		if (frm.doc.picked_up || !roles.some((role) => frappe.user.has_role(role))) return;
+		frm.add_custom_button(__("Mark Picked Up"), () =>
+			frappe
+				.call("manual_orders.api.set_picked_up", { order: frm.doc.name, picked_up: 1 })
+				.then(() => frm.reload_doc())
+		);
+	},
+
+	// Managers: who changed what after the order was created (SOP §9).
+	show_changes_after_creation(frm) {
+		const changes = (frm.doc.__onload || {}).changes_after_creation || [];
+		if (!changes.length) return;
+		const escape = frappe.utils.escape_html;
+		const rows = changes
+			.map((change) =>
+				change.changes
+					.map((c) => `<tr><td>${escape(change.at)}</td><td>${escape(change.by)}</td><td>${escape(c.field)}</td>
+						<td>${escape(String(c.from ?? ""))}</td><td>${escape(String(c.to ?? ""))}</td></tr>`)
+					.join("")
+			)
+			.join("");
+		frm.dashboard.add_section(
+			`<table class="table table-bordered small"><thead><tr><th>${__("When")}</th><th>${__("Who")}</th>
+			<th>${__("Field")}</th><th>${__("From")}</th><th>${__("To")}</th></tr></thead><tbody>${rows}</tbody></table>`,
+			__("Changes After Creation")
+		);
 	},
 
 	add_dispute_button(frm) {

@@ -4,11 +4,12 @@ from frappe.model.document import Document
 from frappe.model.workflow import get_workflow_name
 from frappe.utils import getdate, now_datetime
 
-from manual_orders import accountability, catalogue
+from manual_orders import accountability, catalogue, permissions, record_guard
 from manual_orders.exceptions import (
 	AgentChangeNotAllowed,
 	CancellationReasonRequired,
 	DuplicateOpenOrder,
+	RecordLocked,
 	throw_violations,
 )
 from manual_orders.sop import consent, formats, pricing, rules
@@ -19,10 +20,17 @@ CONSENT_FIELDS = GIVEN_CONSENT_FIELDS + RECORDED_CONSENT_FIELDS
 
 
 class ManualOrder(Document):
+	def onload(self):
+		if permissions.sees_all():
+			self.set_onload("changes_after_creation", record_guard.changes_after_creation(self))
+
 	def validate(self):
 		self.keep_agent()
+		record_guard.restore_server_owned(self, keep=("agent",))
 		if self.is_new():
 			accountability.check_agent_allowed(self.agent)
+			record_guard.check_amendment(self)
+		self.sanitise_html()
 		self.normalise_inputs()
 		self.lock_lead()
 		if self.customer_unsure():
@@ -44,7 +52,14 @@ class ManualOrder(Document):
 	def on_submit(self):
 		self.set_lead_disposition("Create Order")
 
+	# SOP §9: after creation the record only grows; every change is versioned.
+	def before_update_after_submit(self):
+		record_guard.check_update_after_submit(self)
+		self.flags.ignore_version = False
+
 	def before_cancel(self):
+		record_guard.check_cancel(self)
+		self.flags.ignore_version = False
 		if not self.cancellation_reason:
 			frappe.throw(
 				_(
@@ -57,6 +72,20 @@ class ManualOrder(Document):
 	def on_cancel(self):
 		self.db_set("lead_lock", None)
 		self.set_lead_disposition("Order Cancelled")
+
+	def on_trash(self):
+		if self.docstatus != 0:
+			frappe.throw(
+				_(
+					"Order {0} was created and is part of the accountable record; it cannot be deleted."
+				).format(self.name),
+				exc=RecordLocked,
+				title=_("Not Allowed"),
+			)
+
+	def rename(self, *args, **kwargs):
+		"""Not whitelisted: the Order ID the customer was given never changes."""
+		frappe.throw(_("The Order ID {0} was given to the customer and cannot change.").format(self.name))
 
 	# SOP §9: the agent who creates the order is accountable; that never changes.
 	def keep_agent(self):
@@ -81,6 +110,12 @@ class ManualOrder(Document):
 		self.lead_lock = None
 		for fieldname in CONSENT_FIELDS:
 			self.set(fieldname, None)
+
+	def sanitise_html(self):
+		"""Frappe's HTML sanitising, now, so the consent fingerprint covers the values stored."""
+		self._sanitize_content()
+		for row in self.get_all_children():
+			row._sanitize_content()
 
 	def normalise_inputs(self):
 		self.mobile_no = formats.normalise_mobile(self.mobile_no) or formats.text(self.mobile_no)
@@ -249,21 +284,20 @@ class ManualOrder(Document):
 			frappe.db.set_value("Lead", self.lead, "disposition", disposition)
 
 	@frappe.whitelist()
-	def record_price_dispute(self, customer_words: str, notes: str | None = None):
-		"""SOP §8: the customer says "I didn't agree to this price"; keep what they said."""
-		if self.docstatus != 1:
-			frappe.throw(_("Only a created order can have a price dispute."), title=_("Not Created"))
-		if not formats.text(customer_words):
-			frappe.throw(_("What the Customer Said: write the customer's words about the price."))
-		self.price_disputed = 1
-		self.dispute_customer_words = customer_words
-		self.dispute_notes = notes
-		self.dispute_recorded_by = frappe.session.user
-		self.dispute_recorded_at = now_datetime()
-		self.save()
-		self.add_comment(
-			"Info", _("Price dispute recorded: {0}").format(frappe.utils.escape_html(customer_words))
-		)
+	def record_price_dispute(self, customer_words: str, notes: str | None = None) -> str:
+		"""SOP §8: the customer says "I didn't agree to this price"; keep what they said.
+
+		Each dispute is its own Manual Order Price Dispute record, judged on the stored order.
+		"""
+		dispute = frappe.get_doc(
+			{
+				"doctype": "Manual Order Price Dispute",
+				"manual_order": self.name,
+				"customer_words": customer_words,
+				"notes": notes,
+			}
+		).insert()
+		return dispute.name
 
 
 def on_doctype_update():

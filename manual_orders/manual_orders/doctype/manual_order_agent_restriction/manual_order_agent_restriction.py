@@ -4,22 +4,23 @@ from frappe.model.document import Document
 from frappe.utils import now_datetime
 
 from manual_orders.accountability import clear_restriction_cache
+from manual_orders.catalogue import clear_when_transaction_ends
 from manual_orders.permissions import sees_all
 
 
 class ManualOrderAgentRestriction(Document):
 	def on_update(self):
-		clear_restriction_cache()
-		frappe.db.after_rollback.add(clear_restriction_cache)
+		clear_when_transaction_ends(clear_restriction_cache)
 
 	def on_trash(self):
-		clear_restriction_cache()
+		clear_when_transaction_ends(clear_restriction_cache)
 
 	@frappe.whitelist()
 	def clear(self, reason: str):
 		"""A manager clears the flag after retraining; who and why are kept."""
 		if not sees_all():
 			frappe.throw(_("Only a Manual Order Manager can clear a restriction."), frappe.PermissionError)
+		self.load_from_db()  # judged and saved as stored, whatever the client sent with the call
 		if self.status != "Restricted":
 			frappe.throw(_("This restriction is already cleared."))
 		if not (reason or "").strip():

@@ -1,0 +1,401 @@
+"""SOP §9, the accountable record: every field x every generic write path x every role x
+draft / Created / Cancelled order, asserting what is stored afterwards.
+
+The fields and their classes come from the DocType's meta (`record_guard.field_classes`),
+so a field added to Manual Order or its child tables later is tried here without editing
+this file. Each attempt runs in a savepoint that is rolled back, calling Frappe's own
+whitelisted functions as the HTTP handler would (Guest is refused what is not open to
+guests, as `frappe.is_whitelisted` does for a request).
+
+What "allowed" means: the order's agent and managers may change agreed terms and
+after-creation fields in a draft, and only after-creation fields (notes, cancellation) on
+a Created order; nobody changes server-owned, operations-owned or workflow fields through
+a generic path, and nobody changes a Cancelled order. An allowed attempt must store
+exactly what the server's own save stores for the same change (so an SOP refusal of a
+value is fine); a refused attempt must leave the stored row as it was.
+"""
+
+import json
+from collections import Counter
+
+import frappe
+from frappe.model import table_fields
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import add_days, nowdate
+
+from manual_orders import record_guard
+from manual_orders.record_guard import AFTER_CREATION, AGREED, OPERATIONS, SERVER, WORKFLOW
+from manual_orders.tests.utils import (
+	AGENT,
+	MANAGER,
+	OTHER_AGENT,
+	PLAIN_USER,
+	make_lead,
+	make_user,
+	order_values,
+	with_consent,
+)
+
+DOCTYPE = "Manual Order"
+OPERATIONS_USER = "operations@manual-orders.test"
+ROLES = {
+	"owner": AGENT,
+	"another agent": OTHER_AGENT,
+	"manager": MANAGER,
+	"operations": OPERATIONS_USER,
+	"desk user": PLAIN_USER,
+	"guest": "Guest",
+}
+MAY_EDIT = ("owner", "manager")
+IGNORED_COLUMNS = {"modified", "modified_by", "_comments", "_assign", "_liked_by", "_seen", "_user_tags"}
+CANCEL_REASON = "Customer changed mind"
+
+# Where a generic value would break an SOP rule, a value the rules accept, so that only the
+# record guard can refuse the change. Fields not listed get a value from their type.
+VALID_CHANGES = {
+	"customer_name": "Asha Rao",
+	"mobile_no": "+919812345678",
+	"whatsapp_no": "+919812345678",
+	"creation_reason": "Customer faces technical issues",
+	"variant": "256 GB",
+	"address_line1": "22 Residency Road",
+	"address_line2": "Second floor",
+	"landmark": "Near the bus stop",
+	"pincode": "560002",
+	"upi_id": "asha.rao@okaxis",
+	"consent_customer_words": "Yes, go ahead and place it",
+	"outcome": "Customer Unsure",
+	"cancellation_reason": CANCEL_REASON,
+	"pickup_slot": "11:00 - 13:00",
+}
+INVALID_STATE = {"draft": "Created", "created": "Draft", "cancelled": "Draft"}
+
+# Counts of attempts per path and role, for docs/SECURITY.md.
+ATTEMPTS: Counter = Counter()
+
+
+def call(fn, *args, **kwargs):
+	"""What Frappe's handler checks before calling a whitelisted function."""
+	frappe.is_whitelisted(fn)
+	return fn(*args, **kwargs)
+
+
+def as_doc_dict(name: str) -> dict:
+	return frappe.get_doc(DOCTYPE, name).as_dict(convert_dates_to_str=True)
+
+
+def apply(values: dict, key: str, value) -> dict:
+	"""The change as a client sends it: a parent field, or the first row of a child table."""
+	if "." not in key:
+		return {**values, key: value}
+	table, fieldname = key.split(".")
+	rows = [dict(row) for row in values[table]]
+	rows[0][fieldname] = value
+	return {**values, table: rows}
+
+
+def change_of(name: str, key: str, value) -> dict:
+	"""Just the fields that change (a child table is sent whole)."""
+	if "." not in key:
+		return {key: value}
+	table = key.split(".")[0]
+	return {table: apply(as_doc_dict(name), key, value)[table]}
+
+
+# The generic write paths, each as Frappe runs it for a request
+
+
+def rest_put(name, key, value, extra=None):
+	frappe.local.form_dict = frappe._dict(data=json.dumps({**change_of(name, key, value), **(extra or {})}))
+	return frappe.api.v1.update_doc(DOCTYPE, name)
+
+
+def set_value(name, key, value):
+	from frappe.client import set_value as client_set_value
+
+	if "." in key:
+		table, fieldname = key.split(".")
+		row = frappe.get_doc(DOCTYPE, name).get(table)[0]
+		return call(client_set_value, row.doctype, row.name, fieldname, value)
+	return call(client_set_value, DOCTYPE, name, key, value)
+
+
+def set_value_json(name, key, value):
+	from frappe.client import set_value as client_set_value
+
+	return call(client_set_value, DOCTYPE, name, json.dumps(change_of(name, key, value), default=str))
+
+
+def client_save(name, key, value):
+	from frappe.client import save
+
+	return call(save, json.dumps(apply(as_doc_dict(name), key, value), default=str))
+
+
+def savedocs(name, key, value):
+	from frappe.desk.form.save import savedocs as desk_savedocs
+
+	values = apply(as_doc_dict(name), key, value)
+	action = "Save" if values["docstatus"] == 0 else "Update"
+	return call(desk_savedocs, json.dumps(values, default=str), action)
+
+
+def rest_put_cancel(name, key, value):
+	return rest_put(name, key, value, {"docstatus": 2})
+
+
+def run_doc_method_cancel(name, key, value):
+	from frappe.handler import run_doc_method
+
+	values = apply(as_doc_dict(name), key, value)
+	return call(run_doc_method, "cancel", docs=json.dumps(values, default=str))
+
+
+def desk_cancel_setting_a_field(name, key, value):
+	"""`frappe.desk.form.save.cancel` sets any field the client names before cancelling."""
+	from frappe.desk.form.save import cancel
+
+	if "." in key:
+		return rest_put_cancel(name, key, value)
+	return call(cancel, DOCTYPE, name, workflow_state_fieldname=key, workflow_state=value)
+
+
+EDIT_PATHS = {
+	"REST PUT": rest_put,
+	"frappe.client.set_value": set_value,
+	"frappe.client.set_value (JSON)": set_value_json,
+	"frappe.client.save": client_save,
+	"savedocs": savedocs,
+}
+CANCEL_PATHS = {
+	"REST PUT with docstatus 2": rest_put_cancel,
+	"run_doc_method cancel": run_doc_method_cancel,
+	"frappe.desk.form.save.cancel": desk_cancel_setting_a_field,
+}
+
+
+def may_change(role: str, state: str, field_class: str) -> bool:
+	if role not in MAY_EDIT:
+		return False
+	if state == "draft":
+		return field_class in (AGREED, AFTER_CREATION)
+	if state == "created":
+		return field_class == AFTER_CREATION
+	return False
+
+
+def snapshot(name: str) -> dict:
+	row = frappe.db.sql(f"select * from `tab{DOCTYPE}` where name = %s", name, as_dict=True)[0]
+	values = {k: v for k, v in row.items() if k not in IGNORED_COLUMNS}
+	for table in frappe.get_meta(DOCTYPE).get_table_fields():
+		rows = frappe.db.sql(
+			f"select * from `tab{table.options}` where parent = %s and parenttype = %s order by idx",
+			(name, DOCTYPE),
+			as_dict=True,
+		)
+		values[table.fieldname] = [{k: v for k, v in r.items() if k not in IGNORED_COLUMNS} for r in rows]
+	return values
+
+
+def stored_value(snap: dict, key: str):
+	if "." not in key:
+		return record_guard.comparable(snap.get(key))
+	table, fieldname = key.split(".")
+	rows = snap[table]
+	return record_guard.comparable(rows[0].get(fieldname)) if rows else None
+
+
+def reset_request_state() -> None:
+	frappe.local.form_dict = frappe._dict()
+	frappe.local.response = frappe._dict(docs=[])
+	frappe.local.message_log = []
+	frappe.flags.enqueue_after_commit = []
+	frappe.db.after_commit.reset()
+
+
+class TestAccountableRecord(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		frappe.set_user("Administrator")
+		make_user(OPERATIONS_USER, "Manual Order Operations")
+		cls.lead = make_lead().name
+		cls.customer = make_customer()
+		frappe.set_user(AGENT)
+		draft = frappe.get_doc(with_consent(order_values())).insert()
+		created = frappe.get_doc(with_consent(order_values())).insert()
+		created.submit()
+		created.cancellation_reason = "Wrong details"  # so every cancel path has its reason
+		created.save()
+		cancelled = frappe.get_doc(with_consent(order_values())).insert()
+		cancelled.submit()
+		cancelled.cancellation_reason = "Wrong details"
+		cancelled.save()
+		cancelled.cancel()
+		frappe.set_user("Administrator")
+		cls.orders = {"draft": draft.name, "created": created.name, "cancelled": cancelled.name}
+		cls.classes = record_guard.field_classes()
+		frappe.db.commit()  # nosemgrep: the orders stay for every test of the class
+
+	@classmethod
+	def tearDownClass(cls):
+		frappe.db.rollback()
+		for name in cls.orders.values():
+			for table in ("Manual Order Condition", "Manual Order Accessory"):
+				frappe.db.delete(table, {"parent": name})
+			frappe.db.delete("Manual Order Message", {"manual_order": name})
+			frappe.db.delete("Version", {"ref_doctype": DOCTYPE, "docname": name})
+			frappe.db.delete(DOCTYPE, {"name": name})
+		frappe.db.commit()  # nosemgrep
+		super().tearDownClass()
+
+	def forged_value(self, state: str, key: str):
+		"""A value different from the stored one, valid for the SOP where a value can be."""
+		name = self.orders[state]
+		current = stored_value(snapshot(name), key)
+		if key == "workflow_state":
+			return INVALID_STATE[state]
+		if key in VALID_CHANGES:
+			return VALID_CHANGES[key]
+		fieldname = key.split(".")[-1]
+		doctype = frappe.get_meta(DOCTYPE).get_field(key.split(".")[0]).options if "." in key else DOCTYPE
+		df = frappe.get_meta(doctype).get_field(fieldname)
+		if key == "conditions.answer":
+			question = snapshot(name)["conditions"][0]["question"]
+			answers = frappe.get_all("Condition Answer", filters={"parent": question}, pluck="answer")
+			return next(a for a in answers if a != current)
+		if key == "lead":
+			return self.lead
+		if key == "customer":
+			return self.customer
+		return generic_value(df, current)
+
+	def attempt(self, path, state: str, user: str, key: str, value) -> tuple[dict, dict, Exception | None]:
+		name = self.orders[state]
+		before = snapshot(name)
+		frappe.db.savepoint("attempt")
+		reset_request_state()
+		frappe.set_user(user)
+		error = None
+		try:
+			path(name, key, value)
+		except Exception as exc:
+			error = exc
+		finally:
+			frappe.set_user("Administrator")
+		after = snapshot(name)
+		frappe.db.rollback(save_point="attempt")
+		reset_request_state()
+		return before, after, error
+
+	def reference(self, state: str, key: str, value, cancel: bool = False) -> tuple[object, type | None]:
+		"""What the server's own save stores for the change (the Administrator, no generic path)."""
+
+		def server_save(name, key, value):
+			doc = frappe.get_doc(DOCTYPE, name)
+			doc.update(apply(doc.as_dict(), key, value) if "." in key else {key: value})
+			if cancel:
+				doc.cancel()
+			else:
+				doc.save()
+
+		_before, after, error = self.attempt(server_save, state, "Administrator", key, value)
+		return stored_value(after, key), type(error) if error else None
+
+	def check_matrix(self, paths: dict, states: tuple[str, ...], cancel: bool = False) -> None:
+		failures = []
+		for state in states:
+			for key, field_class in self.classes.items():
+				value = self.forged_value(state, key)
+				expected_value, expected_error = self.reference(state, key, value, cancel)
+				for path_name, path in paths.items():
+					for role in ROLES:
+						before, after, error = self.attempt(path, state, ROLES[role], key, value)
+						ATTEMPTS[(path_name, role)] += 1
+						allowed = may_change(role, state, field_class)
+						problem = judge(
+							allowed, before, after, error, key, expected_value, expected_error, cancel
+						)
+						if problem:
+							failures.append(
+								f"{state} | {path_name} | {role} | {key} ({field_class}): {problem}"
+							)
+		self.assertEqual(failures, [], "\n".join(failures[:40]) + f"\n({len(failures)} failures)")
+
+	def test_drafts_through_every_edit_path(self):
+		self.check_matrix(EDIT_PATHS, ("draft",))
+
+	def test_created_orders_through_every_edit_path(self):
+		self.check_matrix(EDIT_PATHS, ("created",))
+
+	def test_cancelled_orders_through_every_edit_path(self):
+		self.check_matrix(EDIT_PATHS, ("cancelled",))
+
+	def test_created_orders_through_every_cancel_path(self):
+		self.check_matrix(CANCEL_PATHS, ("created",), cancel=True)
+
+	def test_every_field_is_classed(self):
+		classes = record_guard.field_classes()
+		self.assertEqual(classes["agent"], SERVER)
+		self.assertEqual(classes["estimated_price"], SERVER)
+		self.assertEqual(classes["price_disputed"], SERVER)
+		self.assertEqual(classes["picked_up"], OPERATIONS)
+		self.assertEqual(classes["workflow_state"], WORKFLOW)
+		self.assertEqual(classes["call_notes"], AFTER_CREATION)
+		self.assertEqual(classes["pincode"], AGREED)
+		self.assertEqual(classes["conditions.deduction"], SERVER)
+		self.assertEqual(classes["conditions.answer"], AGREED)
+		meta = frappe.get_meta(DOCTYPE)
+		for df in meta.fields:
+			if df.fieldtype in table_fields:
+				for child in record_guard.data_fields(df.options):
+					self.assertIn(f"{df.fieldname}.{child.fieldname}", classes)
+			elif df.fieldtype not in frappe.model.no_value_fields:
+				self.assertIn(df.fieldname, classes)
+
+
+def judge(allowed, before, after, error, key, expected_value, expected_error, cancel) -> str | None:
+	"""None when the stored row is what the policy says; else what went wrong."""
+	stored = stored_value(after, key)
+	if not allowed:
+		changed = [k for k in before if before[k] != after[k]]
+		if changed:
+			return f"refused change stored: {changed} (error {type(error).__name__ if error else None})"
+		return None
+	if (error is None) != (expected_error is None):
+		return f"allowed change: got {type(error).__name__ if error else 'success'}, the server's own save gives {expected_error.__name__ if expected_error else 'success'} ({error})"
+	if stored != expected_value:
+		return f"allowed change stored {stored!r}, the server's own save stores {expected_value!r}"
+	if cancel and expected_error is None and after["docstatus"] != 2:
+		return "allowed cancel did not cancel"
+	return None
+
+
+def generic_value(df, current):
+	fieldtype = df.fieldtype
+	if fieldtype == "Check":
+		return 0 if current else 1
+	if fieldtype in ("Int", "Float", "Currency", "Percent"):
+		return (current or 0) + 7
+	if fieldtype == "Date":
+		return add_days(nowdate(), 3)
+	if fieldtype == "Datetime":
+		return "2020-01-01 10:00:00"
+	if fieldtype == "Select":
+		options = [o for o in (df.options or "").split("\n") if o and o != current]
+		return options[0] if options else "not an option"
+	if fieldtype == "Link":
+		if df.options == "User":
+			return PLAIN_USER if current != PLAIN_USER else OTHER_AGENT
+		names = frappe.get_all(df.options, pluck="name", limit=5, order_by="creation desc")
+		return next((n for n in names if n != current), "does-not-exist")
+	return f"changed {df.fieldname}"
+
+
+def make_customer() -> str:
+	name = "Manual Orders Test Customer"
+	if not frappe.db.exists("Customer", name):
+		frappe.get_doc({"doctype": "Customer", "customer_name": name, "customer_type": "Individual"}).insert(
+			ignore_permissions=True
+		)
+	return name
