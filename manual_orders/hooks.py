@@ -32,9 +32,10 @@ scheduler_events = {
 # Malformed REST payloads for Manual Order get a clear 417 instead of Frappe's 500
 before_request = ["manual_orders.rest_guard.check_manual_order_payload"]
 
-# Frappe 15's get_count checks no permission: counted through get_list for this app's DocTypes
+# Frappe 15 counts these without permissions: counted through get_list for this app's DocTypes
 override_whitelisted_methods = {
-	"frappe.client.get_count": "manual_orders.overrides.client.get_count",
+	"frappe.client.get_count": "manual_orders.overrides.counts.get_count",
+	"frappe.desk.notifications.get_open_count": "manual_orders.overrides.counts.get_open_count",
 }
 
 # Agents see their own orders; managers see all; judged on the stored row (manual_orders/permissions.py)

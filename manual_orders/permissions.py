@@ -7,6 +7,7 @@ another `agent` is judged by the agent the database holds.
 """
 
 import frappe
+from frappe.model.document import Document
 
 SEE_ALL_ROLES = ("Manual Order Manager", "System Manager")
 # Operations run every pickup: they read every order and set only the operations fields.
@@ -102,3 +103,19 @@ def has_message_permission(doc, ptype=None, user=None) -> bool:
 	stored = stored_row(doc, "manual_order")
 	order = stored.manual_order if stored else None
 	return bool(order) and frappe.db.get_value("Manual Order", order, "agent") == user
+
+
+class OrderRowDocument(Document):
+	"""A row of an order's child table, read on its own (`frappe.client.get` with a row name).
+
+	Frappe 15 checks only the parent DocType for a child row read by name, not the parent
+	document; a row is readable exactly when its stored parent order is.
+	"""
+
+	def has_permission(self, permtype="read", *, debug=False, user=None) -> bool:
+		if self.flags.ignore_permissions:
+			return True
+		parent = frappe.db.get_value(self.doctype, self.name, "parent") if self.name else self.parent
+		if not parent:
+			return False
+		return frappe.has_permission("Manual Order", permtype, doc=parent, user=user, debug=debug)

@@ -20,7 +20,8 @@ controller calls the checks here from `validate`, `before_update_after_submit` a
 
 import frappe
 from frappe import _
-from frappe.model import no_value_fields, table_fields
+from frappe.model import display_fieldtypes, numeric_fieldtypes, table_fields
+from frappe.utils import flt
 
 from manual_orders.exceptions import RecordLocked
 
@@ -53,7 +54,8 @@ def field_class(df) -> str:
 
 
 def data_fields(doctype: str) -> list:
-	return [df for df in frappe.get_meta(doctype).fields if df.fieldtype not in no_value_fields]
+	"""Every field that holds a value, child tables included."""
+	return [df for df in frappe.get_meta(doctype).fields if df.fieldtype not in display_fieldtypes]
 
 
 def field_classes(doctype: str = DOCTYPE) -> dict[str, str]:
@@ -61,13 +63,19 @@ def field_classes(doctype: str = DOCTYPE) -> dict[str, str]:
 	classes = {df.fieldname: field_class(df) for df in data_fields(doctype)}
 	for table in frappe.get_meta(doctype).get_table_fields():
 		for df in data_fields(table.options):
+			if df.fieldtype in table_fields:
+				continue
 			classes[f"{table.fieldname}.{df.fieldname}"] = (
 				SERVER if field_class(df) == SERVER else classes[table.fieldname]
 			)
 	return classes
 
 
-def comparable(value):
+def comparable(value, df=None):
+	"""A value as stored: numbers as numbers (a missing Check is 0), empty text as None."""
+	if df is not None and df.fieldtype in numeric_fieldtypes:
+		number = flt(value)
+		return int(number) if number.is_integer() else number
 	if value in (None, ""):
 		return None
 	if isinstance(value, bool):
@@ -84,7 +92,7 @@ def changed_fields(doc, before) -> list[str]:
 		if df.fieldtype in table_fields:
 			if table_rows(doc, df.fieldname) != table_rows(before, df.fieldname):
 				changed.append(df.fieldname)
-		elif comparable(doc.get(df.fieldname)) != comparable(before.get(df.fieldname)):
+		elif comparable(doc.get(df.fieldname), df) != comparable(before.get(df.fieldname), df):
 			changed.append(df.fieldname)
 	return changed
 
@@ -92,7 +100,7 @@ def changed_fields(doc, before) -> list[str]:
 def table_rows(doc, fieldname: str) -> list[tuple]:
 	rows = []
 	for row in doc.get(fieldname) or []:
-		values = [comparable(row.get(df.fieldname)) for df in data_fields(row.doctype)]
+		values = [comparable(row.get(df.fieldname), df) for df in data_fields(row.doctype)]
 		rows.append((row.name if not row.is_new() else None, *values))
 	return rows
 
@@ -105,6 +113,8 @@ def restore_server_owned(doc, keep: tuple[str, ...] = ()) -> None:
 	"""
 	before = doc.get_doc_before_save()
 	for df in data_fields(doc.doctype):
+		if df.fieldtype in table_fields:
+			continue
 		if df.fieldname in keep or (df.fieldname == AMENDED_FROM and doc.is_new()):
 			continue  # a new order's amended_from is judged by check_amendment
 		if field_class(df) in (SERVER, OPERATIONS):
@@ -149,6 +159,33 @@ def refuse_other_changes(doc, allowed_classes: set[str], what: str) -> None:
 			).format(what, labels),
 			exc=RecordLocked,
 			title=_("Order Is Part of the Record"),
+		)
+
+
+def refuse_operations_changes(doc) -> None:
+	"""Operations fields change only through the operations method, never through a generic write.
+
+	Frappe would reset them without a word for a user without write access at their level;
+	the record refuses them out loud, for everybody, so a client knows its change was not made.
+	"""
+	before = doc.get_doc_before_save()
+	if not before:
+		return
+	server_changes = set(doc.flags.server_changes or ())
+	meta = frappe.get_meta(doc.doctype)
+	refused = [
+		fieldname
+		for fieldname in changed_fields(doc, before)
+		if field_class(meta.get_field(fieldname)) == OPERATIONS and fieldname not in server_changes
+	]
+	if refused:
+		labels = ", ".join(_(meta.get_label(fieldname)) for fieldname in refused)
+		frappe.throw(
+			_("{0}: set by operations when the pickup happens (Mark Picked Up), not edited here.").format(
+				labels
+			),
+			exc=RecordLocked,
+			title=_("Set by Operations"),
 		)
 
 

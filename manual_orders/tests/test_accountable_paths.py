@@ -9,6 +9,7 @@ import json
 import threading
 
 import frappe
+from frappe.api.v1 import create_doc, update_doc
 from frappe.tests.utils import FrappeTestCase
 
 from manual_orders import catalogue, record_guard
@@ -18,9 +19,9 @@ from manual_orders.sop import consent
 from manual_orders.tests.test_record_guard import (
 	OPERATIONS_USER,
 	VALID_CHANGES,
+	as_request,
 	call,
 	generic_value,
-	reset_request_state,
 )
 from manual_orders.tests.utils import (
 	AGENT,
@@ -111,7 +112,7 @@ class TestInsertPaths(FrappeTestCase):
 
 		def rest_post(values):
 			frappe.local.form_dict = frappe._dict(data=json.dumps(values, default=str))
-			return frappe.api.v1.create_doc(DOCTYPE)
+			return create_doc(DOCTYPE)
 
 		def client_insert(values):
 			return call(insert, json.dumps(values, default=str))
@@ -136,6 +137,12 @@ class TestInsertPaths(FrappeTestCase):
 						failures.append(f"{path_name} | {role} | {key} ({field_class}): {problem}")
 		self.assertGreater(attempts, 100)
 		self.assertEqual(failures, [], "\n".join(failures[:40]))
+
+
+def handler_function(cmd: str):
+	"""The function Frappe's handler runs for `cmd`, with the apps' overrides applied."""
+	overrides = frappe.get_hooks("override_whitelisted_methods", {}).get(cmd, [])
+	return frappe.get_attr(overrides[-1] if overrides else cmd)
 
 
 def forged_new_order(key: str) -> tuple[dict, object]:
@@ -167,16 +174,13 @@ def forged_new_order(key: str) -> tuple[dict, object]:
 def insert_as(user: str, path, values: dict, key: str) -> tuple[object, Exception | None]:
 	"""Runs one insert in a savepoint; returns the stored value of `key` (None: nothing stored)."""
 	before = set(frappe.get_all(DOCTYPE, pluck="name"))
-	frappe.db.savepoint("insert")
-	reset_request_state()
-	frappe.set_user(user)
+	frappe.db.savepoint("mo_insert")
 	error = None
-	try:
-		path(json.loads(json.dumps(values, default=str)))
-	except Exception as exc:
-		error = exc
-	finally:
-		frappe.set_user("Administrator")
+	with as_request(user):
+		try:
+			path(json.loads(json.dumps(values, default=str)))
+		except Exception as exc:
+			error = exc
 	new = set(frappe.get_all(DOCTYPE, pluck="name")) - before
 	stored = None
 	if new:
@@ -184,8 +188,7 @@ def insert_as(user: str, path, values: dict, key: str) -> tuple[object, Exceptio
 		table, _dot, fieldname = key.rpartition(".")
 		stored = doc.get(table)[0].get(fieldname) if table else doc.get(key)
 		stored = ("stored", record_guard.comparable(stored))
-	frappe.db.rollback(save_point="insert")
-	reset_request_state()
+	frappe.db.rollback(save_point="mo_insert")
 	return stored, error
 
 
@@ -243,7 +246,7 @@ class TestTheAttacksOfTheIssue(CommittedOrders):
 			status, _body = api.post(path, payload)
 			self.assertIn(status, (403, 417), payload)
 		status, _body = api.put(f"{RESOURCE}/{order.name}", {"price_disputed": 0, "picked_up": 1})
-		self.assertIn(status, (200, 403, 417))
+		self.assertIn(status, (403, 417))
 		frappe.db.rollback()
 		stored = frappe.db.get_value(DOCTYPE, order.name, ["price_disputed", "picked_up"], as_dict=True)
 		self.assertEqual((stored.price_disputed, stored.picked_up), (1, 0))
@@ -297,8 +300,7 @@ class TestTheAttacksOfTheIssue(CommittedOrders):
 			self.assertNotIn("secret.payee", json.dumps(body), label)
 
 	def test_the_leads_connections_count_only_own_orders(self):
-		from frappe.desk.notifications import get_open_count
-
+		get_open_count = handler_function("frappe.desk.notifications.get_open_count")
 		lead = make_lead()
 		created_order(OTHER_AGENT, lead=lead.name)
 		frappe.set_user(AGENT)
@@ -318,8 +320,7 @@ class TestOtherWritePaths(CommittedOrders):
 			frappe.set_user(user)
 			with self.assertRaises((frappe.PermissionError, frappe.ValidationError)):
 				call(rename_doc, DOCTYPE, order.name, "MO-RENAMED")
-			with self.assertRaises(frappe.PermissionError):
-				reset_request_state()
+			with self.assertRaises(frappe.PermissionError), as_request(user):
 				call(
 					run_doc_method,
 					"rename",
@@ -504,15 +505,12 @@ class TestOperationsAndManagers(FrappeTestCase):
 		doc = frappe.get_doc(DOCTYPE, order.name)
 		doc.call_notes = "Customer asked for an evening pickup"
 		doc.save()
-		frappe.set_user(MANAGER)
-		reset_request_state()
-		getdoc(DOCTYPE, order.name)
-		changes = frappe.response.docs[0]["__onload"]["changes_after_creation"]
-		frappe.set_user(AGENT)
-		reset_request_state()
-		getdoc(DOCTYPE, order.name)
-		agent_view = frappe.response.docs[0].get("__onload", {})
-		frappe.set_user("Administrator")
+		with as_request(MANAGER):
+			getdoc(DOCTYPE, order.name)
+			changes = frappe.response.docs[0].get("__onload")["changes_after_creation"]
+		with as_request(AGENT):
+			getdoc(DOCTYPE, order.name)
+			agent_view = frappe.response.docs[0].get("__onload") or {}
 		self.assertEqual(changes[-1]["by"], AGENT)
 		self.assertEqual(changes[-1]["changes"][0]["field"], "Call Notes")
 		self.assertEqual(changes[-1]["changes"][0]["to"], "Customer asked for an evening pickup")

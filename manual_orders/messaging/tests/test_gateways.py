@@ -107,6 +107,8 @@ def test_gateway_down_is_retryable_and_names_no_secret():
 
 def test_gateway_settings_never_show_their_secrets_in_a_repr():
 	cloud = WhatsAppCloud("http://127.0.0.1:9", "1055", "EAAG-token-SECRET")
-	sms = SmsGateway("http://127.0.0.1:9/sms", "text", "to", {"apikey": "key-SECRET"}, {"X-Key": "hdr-SECRET"})
+	sms = SmsGateway(
+		"http://127.0.0.1:9/sms", "text", "to", {"apikey": "key-SECRET"}, {"X-Key": "hdr-SECRET"}
+	)
 	for text in (repr(cloud), str(cloud), repr(sms), str(sms)):
 		assert "SECRET" not in text

@@ -24,6 +24,11 @@ class ManualOrder(Document):
 		if permissions.sees_all():
 			self.set_onload("changes_after_creation", record_guard.changes_after_creation(self))
 
+	def validate_higher_perm_levels(self):
+		"""Before Frappe's silent reset of fields above the user's permission level."""
+		record_guard.refuse_operations_changes(self)
+		super().validate_higher_perm_levels()
+
 	def validate(self):
 		self.keep_agent()
 		record_guard.restore_server_owned(self, keep=("agent",))

@@ -1,5 +1,5 @@
-from frappe.model.document import Document
+from manual_orders.permissions import OrderRowDocument
 
 
-class ManualOrderAccessory(Document):
+class ManualOrderAccessory(OrderRowDocument):
 	pass
