@@ -16,6 +16,7 @@ value is fine); a refused attempt must leave the stored row as it was.
 """
 
 import json
+import os
 from collections import Counter
 from contextlib import contextmanager
 
@@ -72,8 +73,20 @@ VALID_CHANGES = {
 }
 INVALID_STATE = {"draft": "Created", "created": "Draft", "cancelled": "Draft"}
 
-# Counts of attempts per path and role, for docs/SECURITY.md.
+# Counts of attempts per path and role, for docs/SECURITY.md: written to the JSON file named
+# by MANUAL_ORDERS_MATRIX_COUNTS when it is set.
 ATTEMPTS: Counter = Counter()
+
+
+def save_attempt_counts() -> None:
+	path = os.environ.get("MANUAL_ORDERS_MATRIX_COUNTS")
+	if not path:
+		return
+	counts = json.load(open(path)) if os.path.exists(path) else {}
+	for (path_name, role), count in ATTEMPTS.items():
+		counts.setdefault(path_name, {})[role] = count
+	with open(path, "w") as f:
+		json.dump(counts, f, indent=1, sort_keys=True)
 
 
 def call(fn, *args, **kwargs):
@@ -262,10 +275,12 @@ class TestAccountableRecord(FrappeTestCase):
 		frappe.set_user("Administrator")
 		cls.orders = {"draft": draft.name, "created": created.name, "cancelled": cancelled.name}
 		cls.classes = record_guard.field_classes()
+		cls.snapshots = {}
 		frappe.db.commit()  # nosemgrep: the orders stay for every test of the class
 
 	@classmethod
 	def tearDownClass(cls):
+		save_attempt_counts()
 		frappe.db.rollback()
 		for name in cls.orders.values():
 			for table in ("Manual Order Condition", "Manual Order Accessory"):
@@ -276,10 +291,15 @@ class TestAccountableRecord(FrappeTestCase):
 		frappe.db.commit()  # nosemgrep
 		super().tearDownClass()
 
+	def stored(self, state: str) -> dict:
+		"""The state's order as stored; every attempt is rolled back, so it never changes."""
+		if state not in self.snapshots:
+			self.snapshots[state] = snapshot(self.orders[state])
+		return self.snapshots[state]
+
 	def forged_value(self, state: str, key: str):
 		"""A value different from the stored one, valid for the SOP where a value can be."""
-		name = self.orders[state]
-		current = stored_value(snapshot(name), key)
+		current = stored_value(self.stored(state), key)
 		if key == "workflow_state":
 			return INVALID_STATE[state]
 		if key in VALID_CHANGES:
@@ -288,7 +308,7 @@ class TestAccountableRecord(FrappeTestCase):
 		doctype = frappe.get_meta(DOCTYPE).get_field(key.split(".")[0]).options if "." in key else DOCTYPE
 		df = frappe.get_meta(doctype).get_field(fieldname)
 		if key == "conditions.answer":
-			question = snapshot(name)["conditions"][0]["question"]
+			question = self.stored(state)["conditions"][0]["question"]
 			answers = frappe.get_all("Condition Answer", filters={"parent": question}, pluck="answer")
 			return next(a for a in answers if a != current)
 		if key == "lead":
@@ -299,7 +319,7 @@ class TestAccountableRecord(FrappeTestCase):
 
 	def attempt(self, path, state: str, user: str, key: str, value) -> tuple[dict, dict, Exception | None]:
 		name = self.orders[state]
-		before = snapshot(name)
+		before = self.stored(state)
 		frappe.db.savepoint("mo_attempt")
 		error = None
 		with as_request(user):

@@ -30,10 +30,10 @@ frappe.ui.form.on("Manual Order", {
 			manual_orders.show_created(frm);
 			manual_orders.add_dispute_button(frm);
 			manual_orders.add_pickup_button(frm);
-		}
-		manual_orders.show_changes_after_creation(frm); else if (frm.doc.docstatus === 0 && frm.doc.outcome !== "Customer Unsure") {
+		} else if (frm.doc.docstatus === 0 && frm.doc.outcome !== "Customer Unsure") {
 			manual_orders.live_check(frm);
 		}
+		manual_orders.show_changes_after_creation(frm);
 	},
 
 	device_type(frm) {
