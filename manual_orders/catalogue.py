@@ -13,6 +13,7 @@ from frappe.model.document import Document
 from manual_orders.sop.catalogue import (
 	Accessory,
 	ConditionQuestion,
+	CreationReason,
 	DeviceModel,
 	PickupSlot,
 	ServiceArea,
@@ -28,6 +29,7 @@ CATALOGUE_DOCTYPES = (
 	"Device Accessory",
 	"Serviceable Pincode",
 	"Pickup Slot",
+	"Manual Order Creation Reason",
 	"Manual Order Settings",
 )
 
@@ -59,7 +61,7 @@ def get_device_model(name: str | None) -> DeviceModel | None:
 
 def _load_device_model(name: str) -> DeviceModel | None:
 	row = frappe.db.get_value(
-		"Device Model", name, ["name", "brand", "device_type", "supported"], as_dict=True
+		"Device Model", name, ["name", "brand", "device_type", "supported", "high_end"], as_dict=True
 	)
 	if not row:
 		return None
@@ -75,7 +77,33 @@ def _load_device_model(name: str) -> DeviceModel | None:
 		device_type=row.device_type,
 		supported=bool(row.supported),
 		variants=tuple(Variant(v.variant_name, int(v.base_price or 0), bool(v.enabled)) for v in variants),
+		high_end=bool(row.high_end),
 	)
+
+
+def get_device_types() -> tuple[str, ...]:
+	"""The enabled Device Types, in the order admins see them."""
+	return _cached(
+		"device_types",
+		lambda: tuple(
+			frappe.get_all("Device Type", filters={"enabled": 1}, pluck="name", order_by="name asc")
+		),
+	)
+
+
+def get_creation_reasons() -> tuple[CreationReason, ...]:
+	"""The enabled SOP §2 cases (Manual Order Creation Reason)."""
+	return _cached("creation_reasons", _load_creation_reasons)
+
+
+def _load_creation_reasons() -> tuple[CreationReason, ...]:
+	rows = frappe.get_all(
+		"Manual Order Creation Reason",
+		filters={"enabled": 1},
+		fields=["name", "needs_high_end_device"],
+		order_by="creation asc, name asc",
+	)
+	return tuple(CreationReason(row.name, bool(row.needs_high_end_device)) for row in rows)
 
 
 def get_condition_questions(device_type: str | None) -> list[ConditionQuestion]:

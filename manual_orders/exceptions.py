@@ -11,6 +11,10 @@ class CreationReasonRequired(SOPViolation):
 	pass
 
 
+class HighEndReasonMismatch(SOPViolation):
+	"""SOP §2: the high-end reason was chosen for a device not marked high-end."""
+
+
 class InvalidMobileNumber(SOPViolation):
 	pass
 
@@ -93,6 +97,7 @@ class AgentRestricted(frappe.ValidationError):
 
 RULE_EXCEPTIONS: dict[str, type[SOPViolation]] = {
 	"SOP-2-REASON": CreationReasonRequired,
+	"SOP-2-HIGH-END": HighEndReasonMismatch,
 	"SOP-3-UNSURE": OrderNotSubmittable,
 	"SOP-GOLDEN-CONSENT": ConsentRequired,
 	"SOP-4-MOBILE": InvalidMobileNumber,

@@ -7,7 +7,7 @@ Safe to run again: it only adds what is missing.
 
 import frappe
 
-from manual_orders.setup.install import ensure_records, insert_if_missing
+from manual_orders.setup.install import DEVICE_TYPES, ensure_records, insert_if_missing
 
 # (brand, device type, model, ((variant, base price in INR), ...))
 MODELS = (
@@ -65,7 +65,26 @@ MODELS = (
 	("Apple", "Mac", "iMac 24 M1", (("8 GB/256 GB", 60000), ("16 GB/512 GB", 72000))),
 	("Apple", "Mac", "Mac mini M2", (("8 GB/256 GB", 36000), ("16 GB/512 GB", 46000))),
 )
-HIGH_END_BRANDS = ("Apple",)
+# SOP §2 "High-end device (iPhone/MacBook) needs assisted conversion": iPhones, Macs and flagships.
+HIGH_END_MODELS = (
+	"iPhone 13",
+	"iPhone 14",
+	"iPhone 15",
+	"iPhone 15 Pro",
+	"Galaxy S23",
+	"Galaxy S24 Ultra",
+	"Galaxy Z Flip5",
+	"OnePlus 12",
+	"Pixel 8 Pro",
+	"iPad Pro 11 M2",
+	"MacBook Air M1",
+	"MacBook Air M2",
+	"MacBook Air M3",
+	"MacBook Pro 13 M2",
+	"MacBook Pro 14 M3 Pro",
+	"iMac 24 M1",
+	"Mac mini M2",
+)
 
 # device type -> ((question, ((answer, deduction %), ...)), ...)
 QUESTIONS = {
@@ -111,7 +130,7 @@ ACCESSORIES = (
 	("Apple Pencil", 3000, ("Tablet",)),
 )
 
-ALL_TYPES = ("Phone", "Laptop", "Tablet", "Mac")
+ALL_TYPES = DEVICE_TYPES
 # (city, state, device types served, pincodes)
 PINCODES = (
 	(
@@ -166,7 +185,7 @@ def load_demo() -> dict:
 			model_name=model,
 			brand=brand,
 			device_type=device_type,
-			high_end=int(brand in HIGH_END_BRANDS),
+			high_end=int(model in HIGH_END_MODELS),
 			variants=[{"variant_name": v, "base_price": price} for v, price in variants],
 		)
 	load_questions()

@@ -11,7 +11,15 @@ from manual_orders.setup.notifications import ensure_notifications
 from manual_orders.setup.workflow import delete_workflow, ensure_workflow
 
 ROLES = ("Manual Order Agent", "Manual Order Manager", "Manual Order Operations")
-DEVICE_TYPES = ("Phone", "Laptop", "Tablet", "Mac")
+# What the app ships as records (created only when missing; admins change them in the desk).
+DEVICE_TYPES = ("Phone", "Laptop", "Tablet", "Mac")  # SOP §5 step 3
+# SOP §2: (reason, needs a high-end device)
+CREATION_REASONS = (
+	("Customer asked for help", 0),
+	("Customer faces technical issues", 0),
+	("Customer not comfortable using the app", 0),
+	("High-end device needs assisted conversion", 1),
+)
 CANCELLATION_REASONS = (
 	"Price dispute",
 	"Customer changed mind",
@@ -67,6 +75,10 @@ def ensure_records():
 		insert_if_missing("Device Type", device_type, device_type_name=device_type)
 	for reason in CANCELLATION_REASONS:
 		insert_if_missing("Manual Order Cancellation Reason", reason, reason=reason)
+	for reason, needs_high_end_device in CREATION_REASONS:
+		insert_if_missing(
+			"Manual Order Creation Reason", reason, reason=reason, needs_high_end_device=needs_high_end_device
+		)
 
 
 def make_roles():

@@ -1,7 +1,8 @@
 """The catalogue as plain values: what the rules and the price need to know.
 
-The Frappe glue reads these from the DocTypes admins maintain (Device Model,
-Condition Question, Device Accessory, Serviceable Pincode, Pickup Slot).
+The Frappe glue reads these from the DocTypes admins maintain (Device Type, Device Model,
+Condition Question, Device Accessory, Serviceable Pincode, Pickup Slot, Manual Order
+Creation Reason).
 """
 
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ class DeviceModel:
 	device_type: str
 	supported: bool = True
 	variants: tuple[Variant, ...] = ()
+	high_end: bool = False
 
 	def variant(self, name) -> Variant | None:
 		return next((v for v in self.variants if v.name == name), None)
@@ -57,3 +59,11 @@ class PickupSlot:
 	start: time
 	end: time
 	enabled: bool = True
+
+
+@dataclass(frozen=True)
+class CreationReason:
+	"""A case of SOP §2 in which an agent may create an order for the customer."""
+
+	name: str
+	needs_high_end_device: bool = False

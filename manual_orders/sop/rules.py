@@ -11,6 +11,7 @@ from manual_orders.sop import formats
 from manual_orders.sop.catalogue import (
 	Accessory,
 	ConditionQuestion,
+	CreationReason,
 	DeviceModel,
 	PickupSlot,
 	ServiceArea,
@@ -19,13 +20,6 @@ from manual_orders.sop.pincodes import pincode_matches_state, same_place
 from manual_orders.sop.violations import Violation, _
 
 CUSTOMER_UNSURE = "Customer Unsure"
-CREATION_REASONS = (
-	"Customer asked for help",
-	"Customer faces technical issues",
-	"Customer not comfortable using the app",
-	"High-end device needs assisted conversion",
-)
-DEVICE_TYPES = ("Phone", "Laptop", "Tablet", "Mac")
 PAYMENT_METHODS = ("UPI", "Bank Transfer")
 MIN_ADDRESS_LENGTH = 10
 
@@ -59,8 +53,13 @@ class OrderInput:
 
 @dataclass
 class Catalogue:
-	"""What the catalogue says about this order's choices (None where nothing was found)."""
+	"""What the catalogue says about this order's choices (None where nothing was found).
 
+	`device_types` and `creation_reasons` are the enabled records admins keep.
+	"""
+
+	device_types: tuple[str, ...] = ()
+	creation_reasons: tuple[CreationReason, ...] = ()
 	model: DeviceModel | None = None
 	questions: list[ConditionQuestion] = field(default_factory=list)
 	accessories: dict[str, Accessory] = field(default_factory=dict)
@@ -77,15 +76,28 @@ def _v(field_name: str, rule: str, message: str, *params) -> list[Violation]:
 # SOP §2: when manual order creation is allowed
 
 
-def check_creation_reason(reason) -> list[Violation]:
-	if formats.text(reason) not in CREATION_REASONS:
+def check_creation_reason(
+	reason, reasons: tuple[CreationReason, ...], model: DeviceModel | None
+) -> list[Violation]:
+	chosen = next((r for r in reasons if r.name == formats.text(reason)), None)
+	if chosen is None:
 		return _v(
 			"creation_reason",
 			"SOP-2-REASON",
 			_(
 				"Creation Reason: choose one of the SOP's cases ({0}); manual orders are a support tool, not a shortcut."
 			),
-			", ".join(CREATION_REASONS),
+			", ".join(r.name for r in reasons),
+		)
+	if chosen.needs_high_end_device and model is not None and not model.high_end:
+		return _v(
+			"creation_reason",
+			"SOP-2-HIGH-END",
+			_(
+				'Creation Reason: "{0}" is for a high-end device, and {1} is not one; choose the reason the customer gave.'
+			),
+			chosen.name,
+			model.name,
 		)
 	return []
 
@@ -202,13 +214,13 @@ def check_city_and_state(city, state, pincode, area: ServiceArea | None) -> list
 # SOP §4B: device details
 
 
-def check_device_type(device_type) -> list[Violation]:
-	if formats.text(device_type) not in DEVICE_TYPES:
+def check_device_type(device_type, device_types: tuple[str, ...]) -> list[Violation]:
+	if formats.text(device_type) not in device_types:
 		return _v(
 			"device_type",
 			"SOP-4B-DEVICE-TYPE",
 			_("Device Type: choose one of {0}."),
-			", ".join(DEVICE_TYPES),
+			", ".join(device_types),
 		)
 	return []
 
@@ -435,9 +447,9 @@ def check_mobile(mobile_no, whatsapp_no="") -> list[Violation]:
 def check_order(order: OrderInput, catalogue: Catalogue, now: datetime) -> list[Violation]:
 	"""Every SOP pre-check of §2-§5, in the order the agent fills the form."""
 	return [
-		*check_creation_reason(order.creation_reason),
+		*check_creation_reason(order.creation_reason, catalogue.creation_reasons, catalogue.model),
 		*check_mobile(order.mobile_no, order.whatsapp_no),
-		*check_device_type(order.device_type),
+		*check_device_type(order.device_type, catalogue.device_types),
 		*check_model_supported(order.device_model, catalogue.model),
 		*check_model_matches(order.device_type, order.brand, catalogue.model),
 		*check_variant(order.variant, catalogue.model),

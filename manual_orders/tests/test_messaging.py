@@ -16,7 +16,7 @@ from frappe.utils import add_to_date, now_datetime
 
 from manual_orders.messaging import outbox
 from manual_orders.messaging.tests.gateway_server import GatewayServer
-from manual_orders.tests.utils import AGENT, Api, order_values, with_consent
+from manual_orders.tests.utils import AGENT, MANAGER, Api, order_values, with_consent
 
 SMS_KEY = "sms-key-SECRET-4242"
 TOKEN = "EAAG-wa-token-SECRET-1717"
@@ -308,3 +308,82 @@ def test_messages_wait_for_a_stopped_worker_and_go_out_once_when_it_starts(gatew
 		assert [(m.channel, m.status) for m in messages] == [("SMS", "Sent"), ("WhatsApp", "Sent")]
 		assert sum(name in r["query"].get("text", "") for r in accepted) == 1  # the SMS, once
 		assert sum(name in r["body"] for r in accepted) == 1  # the WhatsApp template, once
+
+
+def test_a_device_type_added_in_the_desk_takes_orders_end_to_end(gateway):
+	"""An admin adds Smartwatch through the desk's API; an agent's order for it is created and messaged."""
+	manager, added = Api(MANAGER), []
+
+	def post(doctype, values):
+		status, body = manager.post(f"/api/resource/{doctype}", values)
+		assert status == 200, body
+		added.append((doctype, body["data"]["name"]))
+		return body["data"]
+
+	pincode = "560001"
+	status, body = manager.get(f"/api/resource/Serviceable Pincode/{pincode}")
+	served = [row["device_type"] for row in body["data"]["device_types"]]
+	try:
+		post("Device Type", {"device_type_name": "Smartwatch", "enabled": 1})
+		post(
+			"Device Model",
+			{
+				"model_name": "Galaxy Watch 6",
+				"brand": "Samsung",
+				"device_type": "Smartwatch",
+				"variants": [{"variant_name": "44 mm LTE", "base_price": 9000}],
+			},
+		)
+		question = post(
+			"Condition Question",
+			{
+				"question": "Strap and sensors working?",
+				"device_type": "Smartwatch",
+				"enabled": 1,
+				"answers": [
+					{"answer": "Yes", "deduction_percent": 0},
+					{"answer": "No", "deduction_percent": 25},
+				],
+			},
+		)
+		status, body = manager.put(
+			f"/api/resource/Serviceable Pincode/{pincode}",
+			{"device_types": [{"device_type": t} for t in [*served, "Smartwatch"]]},
+		)
+		assert status == 200, body
+		order = with_consent(
+			order_values(
+				device_type="Smartwatch",
+				brand="Samsung",
+				device_model="Galaxy Watch 6",
+				variant="44 mm LTE",
+				conditions=[{"question": question["name"], "answer": "No"}],
+				accessories=[],
+			)
+		)
+		status, body = Api(AGENT).post("/api/resource/Manual Order", order)
+		assert status == 200, body
+		added.append(("Manual Order", body["data"]["name"]))
+		assert body["data"]["estimated_price"] == 6750
+		status, body = Api(AGENT).post("/api/method/frappe.client.submit", {"doc": body["data"]})
+		assert status == 200, body
+		frappe.db.rollback()
+		outbox.send_due_messages()
+		name = added[-1][1]
+		assert [m.status for m in messages_of(name)] == ["Sent", "Sent"]
+		assert any(name in r["query"].get("text", "") for r in gateway.requests)
+	finally:
+		frappe.db.rollback()
+		manager.put(
+			f"/api/resource/Serviceable Pincode/{pincode}",
+			{"device_types": [{"device_type": t} for t in served]},
+		)
+		for doctype, name in reversed(added):
+			if doctype == "Manual Order":
+				frappe.db.delete("Manual Order Message", {"manual_order": name})
+				for table in ("Manual Order Condition", "Manual Order Accessory", "Version"):
+					frappe.db.delete(table, {"parent" if table != "Version" else "docname": name})
+				frappe.db.delete("Manual Order", name)
+			else:
+				frappe.delete_doc(doctype, name, force=True, ignore_permissions=True)
+		frappe.db.commit()  # nosemgrep

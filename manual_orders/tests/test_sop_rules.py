@@ -20,7 +20,17 @@ def test_a_good_order_is_saved_with_the_server_price():
 
 BAD_CASES = [
 	("SOP §2 reason", {"creation_reason": ""}, exc.CreationReasonRequired, "Creation Reason"),
-	("SOP §2 reason", {"creation_reason": "Just checking"}, exc.CreationReasonRequired, "Creation Reason"),
+	(
+		"SOP §2 high-end reason",
+		{
+			"creation_reason": "High-end device needs assisted conversion",
+			"brand": "Xiaomi",
+			"device_model": "Redmi Note 13 Pro",
+			"variant": "8/128 GB",
+		},
+		exc.HighEndReasonMismatch,
+		"Redmi Note 13 Pro",
+	),
 	("SOP §4 mobile", {"mobile_no": "12345"}, exc.InvalidMobileNumber, "Mobile No"),
 	("SOP §4A pincode format", {"pincode": "56001"}, exc.InvalidPincode, "Pincode"),
 	("SOP §4A not serviceable", {"pincode": "560100"}, exc.PincodeNotServiceable, "not serviceable"),
@@ -110,7 +120,14 @@ def test_each_rule_accepts_the_good_case(overrides):
 
 
 @pytest.mark.parametrize(
-	"field, value", [("device_model", "Nokia 3310"), ("pickup_slot", "Midnight"), ("brand", "Nokia")]
+	"field, value",
+	[
+		("device_model", "Nokia 3310"),
+		("pickup_slot", "Midnight"),
+		("brand", "Nokia"),
+		("creation_reason", "Just checking"),
+		("device_type", "Toaster"),
+	],
 )
 def test_unknown_catalogue_links_are_refused_by_name(field, value):
 	with pytest.raises(frappe.LinkValidationError) as raised:

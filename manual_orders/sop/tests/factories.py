@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta
 from manual_orders.sop.catalogue import (
 	Accessory,
 	ConditionQuestion,
+	CreationReason,
 	DeviceModel,
 	PickupSlot,
 	ServiceArea,
@@ -19,6 +20,18 @@ IPHONE = DeviceModel(
 	brand="Apple",
 	device_type="Phone",
 	variants=(Variant("128 GB", 30000), Variant("256 GB", 34000), Variant("512 GB", 38000, enabled=False)),
+	high_end=True,
+)
+REDMI = DeviceModel(
+	name="Redmi Note 13 Pro", brand="Xiaomi", device_type="Phone", variants=(Variant("8/128 GB", 10500),)
+)
+DEVICE_TYPES = ("Phone", "Laptop", "Tablet", "Mac")
+HIGH_END = "High-end device needs assisted conversion"
+REASONS = (
+	CreationReason("Customer asked for help"),
+	CreationReason("Customer faces technical issues"),
+	CreationReason("Customer not comfortable using the app"),
+	CreationReason(HIGH_END, needs_high_end_device=True),
 )
 QUESTIONS = [
 	ConditionQuestion("Q-SCREEN", "Screen condition", {"Flawless": 0, "Minor scratches": 5, "Cracked": 30}),
@@ -56,6 +69,8 @@ def good_order(**overrides) -> OrderInput:
 
 def good_catalogue(**overrides) -> Catalogue:
 	values = dict(
+		device_types=DEVICE_TYPES,
+		creation_reasons=REASONS,
 		model=IPHONE,
 		questions=list(QUESTIONS),
 		accessories={"Original Charger": CHARGER, "Original Box": BOX},

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from manual_orders.sop import consent, formats, pricing, rules, texts
 from manual_orders.sop.catalogue import PickupSlot
-from manual_orders.sop.tests.factories import IPHONE, NOW, QUESTIONS, good_catalogue, good_order
+from manual_orders.sop.tests.factories import IPHONE, NOW, QUESTIONS, REASONS, good_catalogue, good_order
 
 anything = st.one_of(
 	st.none(),
@@ -46,7 +46,7 @@ def _text(value) -> str:
 
 # What a value must be for the good order to stay valid with it (the catalogue is the factories').
 STILL_VALID = {
-	"creation_reason": lambda v: _text(v) in rules.CREATION_REASONS,
+	"creation_reason": lambda v: _text(v) in [reason.name for reason in REASONS],
 	"mobile_no": lambda v: formats.normalise_mobile(v) is not None,
 	"whatsapp_no": lambda v: not _text(v) or formats.normalise_mobile(v) is not None,
 	"device_type": lambda v: _text(v) == "Phone",

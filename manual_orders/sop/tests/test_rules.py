@@ -7,7 +7,21 @@ import pytest
 
 from manual_orders.sop import rules
 from manual_orders.sop.catalogue import ServiceArea
-from manual_orders.sop.tests.factories import AREA, IPHONE, MORNING, NOW, good_catalogue, good_order, tomorrow
+from manual_orders.sop.tests.factories import (
+	AREA,
+	DEVICE_TYPES,
+	HIGH_END,
+	IPHONE,
+	MORNING,
+	NOW,
+	REASONS,
+	REDMI,
+	good_catalogue,
+	good_order,
+	tomorrow,
+)
+
+REASON_NAMES = [reason.name for reason in REASONS]
 
 
 def rule_ids(violations):
@@ -28,15 +42,31 @@ def test_every_violation_names_a_field_and_renders():
 
 
 # SOP §2
-@pytest.mark.parametrize("reason", rules.CREATION_REASONS)
+@pytest.mark.parametrize("reason", REASON_NAMES)
 def test_sop_cases_are_accepted(reason):
-	assert rules.check_creation_reason(reason) == []
+	assert rules.check_creation_reason(reason, REASONS, IPHONE) == []
 
 
 @pytest.mark.parametrize("reason", ["", None, "Just because", "customer asked for help "])
 def test_other_reasons_are_refused(reason):
-	expected = [] if reason and reason.strip() in rules.CREATION_REASONS else ["SOP-2-REASON"]
-	assert rule_ids(rules.check_creation_reason(reason)) == expected
+	expected = [] if reason and reason.strip() in REASON_NAMES else ["SOP-2-REASON"]
+	assert rule_ids(rules.check_creation_reason(reason, REASONS, IPHONE)) == expected
+
+
+def test_reasons_come_from_the_catalogue():
+	custom = (*REASONS, rules.CreationReason("Customer is visually impaired"))
+	assert rules.check_creation_reason("Customer is visually impaired", custom, IPHONE) == []
+	assert rule_ids(rules.check_creation_reason("Customer is visually impaired", REASONS, IPHONE)) == [
+		"SOP-2-REASON"
+	]
+
+
+def test_the_high_end_reason_needs_a_high_end_device():
+	violations = rules.check_creation_reason(HIGH_END, REASONS, REDMI)
+	assert rule_ids(violations) == ["SOP-2-HIGH-END"]
+	assert "Redmi Note 13 Pro" in violations[0].render() and HIGH_END in violations[0].render()
+	assert rules.check_creation_reason(HIGH_END, REASONS, IPHONE) == []
+	assert rules.check_creation_reason("Customer asked for help", REASONS, REDMI) == []
 
 
 # SOP §3/§4A
@@ -93,9 +123,10 @@ def test_brand_and_device_type_must_agree_with_the_model():
 	assert rules.check_model_matches("Phone", "Apple", IPHONE) == []
 
 
-def test_device_type_must_be_one_of_four():
-	assert rule_ids(rules.check_device_type("Watch")) == ["SOP-4B-DEVICE-TYPE"]
-	assert rules.check_device_type("Mac") == []
+def test_device_type_must_be_an_enabled_one_of_the_catalogue():
+	assert rule_ids(rules.check_device_type("Watch", DEVICE_TYPES)) == ["SOP-4B-DEVICE-TYPE"]
+	assert rules.check_device_type("Mac", DEVICE_TYPES) == []
+	assert rules.check_device_type("Watch", (*DEVICE_TYPES, "Watch")) == []
 
 
 def test_variant_must_be_an_enabled_variant_of_the_model():

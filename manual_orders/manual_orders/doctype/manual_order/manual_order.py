@@ -223,6 +223,8 @@ class ManualOrder(Document):
 	def load_catalogue(self) -> rules.Catalogue:
 		settings = catalogue.get_settings()
 		return rules.Catalogue(
+			device_types=catalogue.get_device_types(),
+			creation_reasons=catalogue.get_creation_reasons(),
 			model=catalogue.get_device_model(self.device_model),
 			questions=catalogue.get_condition_questions(self.device_type),
 			accessories=catalogue.get_accessories(),

@@ -8,14 +8,12 @@ from frappe.query_builder.functions import Count, Sum
 from manual_orders.reports import ORDER, order_conditions, orders
 
 ERROR = DocType("Manual Order Error")
-CATEGORIES = (
-	"Wrong device model or variant",
-	"Incorrect condition selection",
-	"Wrong pincode",
-	"Created without consent",
-	"Over-promised final price",
-	"Missing address details",
-)
+
+
+def error_categories() -> list[str]:
+	"""SOP §7's errors, as admins keep them in Manual Order Error's Error Category options."""
+	options = frappe.get_meta("Manual Order Error").get_field("error_category").options or ""
+	return [option for option in options.split("\n") if option]
 
 
 @frappe.read_only()
@@ -57,6 +55,7 @@ def get_rows(filters) -> list[dict]:
 		.run(as_dict=True)
 	)
 	by_agent = {}
+	categories = error_categories()
 	for row in created_rows:
 		by_agent[row.agent] = {
 			"agent": row.agent,
@@ -65,7 +64,7 @@ def get_rows(filters) -> list[dict]:
 			"cancellations": int(row.cancellations or 0),
 			"wrong_orders": 0,
 			"cancellation_reasons": "",
-			**{scrub(category): 0 for category in CATEGORIES},
+			**{scrub(category): 0 for category in categories},
 		}
 	for row in errors:
 		agent = by_agent.get(row.agent)
@@ -92,7 +91,9 @@ def get_columns() -> list[dict]:
 		{"fieldname": "orders_created", "label": _("Orders Created"), "fieldtype": "Int", "width": 120},
 		{"fieldname": "wrong_orders", "label": _("Wrong Orders"), "fieldtype": "Int", "width": 110},
 	]
-	columns += [{"fieldname": scrub(c), "label": _(c), "fieldtype": "Int", "width": 120} for c in CATEGORIES]
+	columns += [
+		{"fieldname": scrub(c), "label": _(c), "fieldtype": "Int", "width": 120} for c in error_categories()
+	]
 	columns += [
 		{"fieldname": "disputes", "label": _("Price Disputes"), "fieldtype": "Int", "width": 110},
 		{"fieldname": "cancellations", "label": _("Cancellations"), "fieldtype": "Int", "width": 110},

@@ -1,0 +1,5 @@
+from manual_orders.catalogue import CatalogueDocument
+
+
+class ManualOrderCreationReason(CatalogueDocument):
+	pass
