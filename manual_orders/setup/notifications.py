@@ -7,23 +7,21 @@ name and each line of the message is one body parameter of that template.
 
 import frappe
 
+from manual_orders.sop import texts
+
 SMS_NAME = "Manual Order Created - SMS"
 WHATSAPP_NAME = "Manual Order Created - WhatsApp"
 
-SMS_MESSAGE = (
-	"Your order {{ doc.name }} is placed. Pickup: {{ frappe.utils.formatdate(doc.pickup_date) }}, "
-	"{{ doc.pickup_slot }}. Next: a pickup partner (vendor) will be assigned; the device is inspected "
-	"at pickup and the final price depends on that inspection; you are paid instantly at pickup by UPI "
-	"or bank transfer."
-)
+ORDER_ID = "{{ doc.name }}"
+PICKUP_DATE = "{{ frappe.utils.formatdate(doc.pickup_date) }}"
+PICKUP_SLOT = "{{ doc.pickup_slot }}"
+# The default texts are built from sop/texts.py, the one definition of SOP §6's next steps.
+SMS_MESSAGE = texts.order_created_message(ORDER_ID, PICKUP_DATE, PICKUP_SLOT)
 WHATSAPP_TEMPLATE = "manual_order_created"
+# One line per body parameter of the approved template: {{1}} name, {{2}} Order ID,
+# {{3}} date, {{4}} slot, {{5}}-{{7}} the next steps.
 WHATSAPP_PARAMETERS = "\n".join(
-	[
-		"{{ doc.customer_name }}",
-		"{{ doc.name }}",
-		"{{ frappe.utils.formatdate(doc.pickup_date) }}",
-		"{{ doc.pickup_slot }}",
-	]
+	["{{ doc.customer_name }}", ORDER_ID, PICKUP_DATE, PICKUP_SLOT, *texts.next_steps()]
 )
 
 

@@ -387,3 +387,31 @@ def test_a_device_type_added_in_the_desk_takes_orders_end_to_end(gateway):
 			else:
 				frappe.delete_doc(doctype, name, force=True, ignore_permissions=True)
 		frappe.db.commit()  # nosemgrep
+
+
+def test_the_next_steps_have_one_source():
+	"""SOP §6: the desk, the SMS and the WhatsApp parameters say the next steps of sop/texts.py."""
+	from frappe.desk.form.load import getdoc
+
+	from manual_orders.setup.notifications import SMS_NAME, WHATSAPP_NAME
+	from manual_orders.sop import texts
+
+	steps = texts.next_steps()
+	name = created_order()
+	sms = frappe.get_doc("Notification", SMS_NAME)
+	whatsapp = frappe.get_doc("Notification", WHATSAPP_NAME)
+	order = frappe.get_doc("Manual Order", name)
+	rendered_sms = frappe.render_template(sms.message, {"doc": order})
+	parameters = frappe.render_template(whatsapp.message, {"doc": order}).splitlines()
+	frappe.local.response = frappe._dict(docs=[])
+	getdoc("Manual Order", name)
+	desk = frappe.response.docs[0].get("__onload")["next_steps"]
+	assert desk == steps
+	assert parameters[-3:] == steps
+	assert rendered_sms == texts.order_created_message(
+		name, frappe.utils.formatdate(order.pickup_date), order.pickup_slot
+	)
+	for step in steps:
+		assert step in rendered_sms
+	stored = [m.message for m in messages_of(name) if m.channel == "SMS"]
+	assert stored == [rendered_sms]

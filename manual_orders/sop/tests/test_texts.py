@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from manual_orders.sop.texts import call_script, next_steps, order_created_message, order_summary
 
 
@@ -26,3 +28,9 @@ def test_order_message_has_id_slot_and_three_next_steps():
 	for step in next_steps():
 		assert step in message
 	assert len(next_steps()) == 3
+
+
+def test_docs_list_the_next_steps_word_for_word():
+	sop_doc = (Path(__file__).resolve().parents[3] / "docs" / "SOP.md").read_text()
+	for number, step in enumerate(next_steps(), 1):
+		assert f"{number}. {step}" in sop_doc

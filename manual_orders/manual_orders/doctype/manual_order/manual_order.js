@@ -175,11 +175,7 @@ Object.assign(manual_orders, {
 	show_created(frm) {
 		const escape = frappe.utils.escape_html;
 		frm.set_intro();
-		const steps = [
-			__("A pickup partner (vendor) will be assigned to your order."),
-			__("The device is inspected at pickup; the final price depends on that inspection."),
-			__("You are paid instantly at pickup by UPI or bank transfer."),
-		];
+		const steps = (frm.doc.__onload || {}).next_steps || []; // sop/texts.py NEXT_STEPS, translated
 		frm.set_intro(
 			`<div class="manual-order-created"><div>${__("Order ID")}</div>
 			<div style="font-size: 2em; font-weight: 700; letter-spacing: 0.05em">${escape(frm.doc.name)}</div>

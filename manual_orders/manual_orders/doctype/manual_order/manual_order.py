@@ -12,7 +12,7 @@ from manual_orders.exceptions import (
 	RecordLocked,
 	throw_violations,
 )
-from manual_orders.sop import consent, formats, pricing, rules
+from manual_orders.sop import consent, formats, pricing, rules, texts
 
 GIVEN_CONSENT_FIELDS = ("consent_customer_words", "consent_price_accepted", "consent_summary_confirmed")
 RECORDED_CONSENT_FIELDS = ("consent_recorded_by", "consent_recorded_at", "consent_fingerprint")
@@ -21,6 +21,7 @@ CONSENT_FIELDS = GIVEN_CONSENT_FIELDS + RECORDED_CONSENT_FIELDS
 
 class ManualOrder(Document):
 	def onload(self):
+		self.set_onload("next_steps", texts.next_steps(_))
 		if permissions.sees_all():
 			self.set_onload("changes_after_creation", record_guard.changes_after_creation(self))
 
