@@ -20,6 +20,7 @@ from manual_orders.sop.catalogue import (
 	Variant,
 )
 from manual_orders.sop.formats import normalise_pincode
+from manual_orders.sop.pricing import CURRENCY
 
 CACHE_KEY = "manual_orders:catalogue"
 CATALOGUE_DOCTYPES = (
@@ -219,7 +220,11 @@ def _load_settings() -> dict:
 
 
 class CatalogueDocument(Document):
-	"""Catalogue records clear the catalogue cache whenever they change."""
+	"""Catalogue records clear the catalogue cache whenever they change; their prices are in rupees."""
+
+	def before_validate(self):
+		if self.meta.has_field("currency"):
+			self.currency = CURRENCY
 
 	def on_update(self):
 		clear_when_transaction_ends(clear_catalogue_cache)

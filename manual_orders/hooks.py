@@ -32,10 +32,12 @@ scheduler_events = {
 # Malformed REST payloads for Manual Order get a clear 417 instead of Frappe's 500
 before_request = ["manual_orders.rest_guard.check_manual_order_payload"]
 
-# Frappe 15 counts these without permissions: counted through get_list for this app's DocTypes
+# Frappe 15 answers these without permissions: this app's DocTypes go through get_list (overrides/read_paths.py)
 override_whitelisted_methods = {
-	"frappe.client.get_count": "manual_orders.overrides.counts.get_count",
-	"frappe.desk.notifications.get_open_count": "manual_orders.overrides.counts.get_open_count",
+	"frappe.client.get_count": "manual_orders.overrides.read_paths.get_count",
+	"frappe.desk.notifications.get_open_count": "manual_orders.overrides.read_paths.get_open_count",
+	"frappe.desk.listview.get_group_by_count": "manual_orders.overrides.read_paths.get_group_by_count",
+	"frappe.desk.form.linked_with.get_submitted_linked_docs": "manual_orders.overrides.read_paths.get_submitted_linked_docs",
 }
 
 # Agents see their own orders; managers see all; judged on the stored row (manual_orders/permissions.py)

@@ -75,8 +75,17 @@ def stored_row(doc, fieldname: str) -> frappe._dict | None:
 	return frappe.db.get_value(doc.doctype, doc.name, ["name", fieldname], as_dict=True)
 
 
+def became_another_row(doc) -> bool:
+	"""A document loaded from one row whose `name` a client changed (to another row, or to none:
+	a copy) is never judged as the row it now names (see StoredRowDocument)."""
+	loaded = doc.flags.get("loaded_name")
+	return bool(loaded) and doc.name != loaded
+
+
 def _is_own(doc, user: str | None, field: str = "agent") -> bool:
 	user = user or frappe.session.user
+	if became_another_row(doc):
+		return False
 	if sees_all(user):
 		return True
 	stored = stored_row(doc, field)
@@ -87,6 +96,8 @@ def _is_own(doc, user: str | None, field: str = "agent") -> bool:
 
 def has_manual_order_permission(doc, ptype=None, user=None) -> bool:
 	user = user or frappe.session.user
+	if became_another_row(doc):
+		return False
 	if ptype in READ_PTYPES and reads_all(user):
 		return True
 	return _is_own(doc, user)
@@ -98,11 +109,28 @@ def has_agent_record_permission(doc, ptype=None, user=None) -> bool:
 
 def has_message_permission(doc, ptype=None, user=None) -> bool:
 	user = user or frappe.session.user
+	if became_another_row(doc):
+		return False
 	if reads_all(user) and (ptype in READ_PTYPES or sees_all(user)):
 		return True
 	stored = stored_row(doc, "manual_order")
 	order = stored.manual_order if stored else None
 	return bool(order) and frappe.db.get_value("Manual Order", order, "agent") == user
+
+
+class StoredRowDocument(Document):
+	"""Remembers the stored row it was loaded from.
+
+	Frappe's update paths (`PUT /api/resource`, `frappe.client.set_value` with a JSON field
+	name, bulk edit) load the row named in the URL, then apply the client's values, `name`
+	included: `{"name": null}` would save another agent's order as a new one of the caller's,
+	another name would write it over a row the caller owns. `flags` cannot be set by a
+	client, so the loaded name kept there decides (`became_another_row`).
+	"""
+
+	def load_from_db(self):
+		super().load_from_db()
+		self.flags.loaded_name = self.name
 
 
 class OrderRowDocument(Document):

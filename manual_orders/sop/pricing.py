@@ -11,6 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from manual_orders.sop.catalogue import Accessory, ConditionQuestion, DeviceModel
 
+CURRENCY = "INR"  # the catalogue's prices, the estimate and the payout are in Indian rupees
+
 
 @dataclass(frozen=True)
 class PriceLine:

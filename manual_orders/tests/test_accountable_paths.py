@@ -303,6 +303,75 @@ class TestTheAttacksOfTheIssue(CommittedOrders):
 			self.assertNotIn(theirs.name, json.dumps(body), label)
 			self.assertNotIn("secret.payee", json.dumps(body), label)
 
+	def test_a_name_in_an_update_neither_copies_nor_moves_an_order_or_a_dispute(self):
+		"""Found in review: `{"name": null}` saved another agent's order (or dispute) as a new one."""
+		theirs = created_order(OTHER_AGENT, upi_id="secret.payee@okicici", call_notes="SECRETNOTE")
+		frappe.set_user(OTHER_AGENT)
+		dispute = theirs.record_price_dispute("VICTIM WORDS", "victim notes")
+		frappe.set_user("Administrator")
+		mine = self.commit_order(created_order(AGENT))
+		self.commit_order(theirs)
+		api, orders_before = Api(AGENT), frappe.db.count(DOCTYPE)
+		disputes_before = frappe.db.count("Manual Order Price Dispute")
+		copy = {"name": None, "docstatus": 0, "workflow_state": "Draft", "lead": None}
+		attempts = [
+			("PUT", f"{RESOURCE}/{theirs.name}", copy),
+			("PUT", f"/api/v2/document/Manual Order/{theirs.name}", copy),
+			(
+				"POST",
+				"/api/method/frappe.client.set_value",
+				{"doctype": DOCTYPE, "name": theirs.name, "fieldname": json.dumps(copy)},
+			),
+			("PUT", f"{RESOURCE}/{theirs.name}", {**copy, "name": mine.name, "modified": str(mine.modified)}),
+			(
+				"PUT",
+				f"/api/resource/Manual Order Price Dispute/{dispute}",
+				{"name": None, "manual_order": mine.name},
+			),
+		]
+		for method, path, payload in attempts:
+			status, body = api.request(method, path, payload)
+			self.assertIn(status, (403, 404, 417), (path, payload, body))
+			self.assertNotIn("SECRETNOTE", json.dumps(body))
+			self.assertNotIn("VICTIM WORDS", json.dumps(body))
+		frappe.db.rollback()
+		self.assertEqual(frappe.db.count(DOCTYPE), orders_before)
+		self.assertEqual(frappe.db.count("Manual Order Price Dispute"), disputes_before)
+		self.assertEqual(len(frappe.get_all("Manual Order Condition", filters={"parent": theirs.name})), 5)
+		self.assertEqual(frappe.db.get_value(DOCTYPE, theirs.name, ["agent", "docstatus"]), (OTHER_AGENT, 1))
+
+	def test_assigned_to_counts_and_linked_documents_show_no_other_agents_order(self):
+		lead = make_lead()
+		theirs = self.commit_order(created_order(OTHER_AGENT, upi_id="secret.payee@okicici", lead=lead.name))
+		for user in (AGENT, PLAIN_USER):
+			frappe.get_doc(
+				{
+					"doctype": "ToDo",
+					"allocated_to": user,
+					"reference_type": DOCTYPE,
+					"reference_name": theirs.name,
+					"description": "probe",
+				}
+			).insert(ignore_permissions=True)
+		frappe.db.commit()  # nosemgrep: the HTTP requests read it
+		try:
+			for user in (AGENT, PLAIN_USER):
+				filters = [[DOCTYPE, "name", "=", theirs.name], [DOCTYPE, "upi_id", "like", "secret.p%"]]
+				status, body = Api(user).post(
+					"/api/method/frappe.desk.listview.get_group_by_count",
+					{"doctype": DOCTYPE, "current_filters": json.dumps(filters), "field": "assigned_to"},
+				)
+				self.assertIn(status, (200, 403), body)
+				self.assertFalse(body.get("message"), (user, body))
+			status, body = Api(AGENT).post(
+				"/api/method/frappe.desk.form.linked_with.get_submitted_linked_docs",
+				{"doctype": "Lead", "name": lead.name},
+			)
+			self.assertNotIn(theirs.name, json.dumps(body))
+		finally:
+			frappe.db.delete("ToDo", {"reference_name": theirs.name})
+			frappe.db.commit()  # nosemgrep
+
 	def test_the_leads_connections_count_only_own_orders(self):
 		get_open_count = handler_function("frappe.desk.notifications.get_open_count")
 		lead = make_lead()
@@ -391,24 +460,31 @@ class TestOtherWritePaths(CommittedOrders):
 			"price_disputed": (1, set()),
 			"pincode": ("560002", set()),
 			"estimated_price": (1, set()),
+			"name": (None, set()),  # a copy of the order as the caller's
 		}
 		for user in (AGENT, OTHER_AGENT, MANAGER, OPERATIONS_USER, PLAIN_USER):
 			for fieldname, (value, may) in edits.items():
 				order = self.commit_order(created_order(AGENT))
 				frappe.set_user(user)
 				try:
-					call(
-						submit_cancel_or_update_docs,
-						DOCTYPE,
-						json.dumps([order.name]),
-						"update",
-						{fieldname: value},
+					data = (
+						{"name": None, "docstatus": 0, "workflow_state": "Draft"}
+						if fieldname == "name"
+						else {fieldname: value}
 					)
+					call(submit_cancel_or_update_docs, DOCTYPE, json.dumps([order.name]), "update", data)
 				except frappe.PermissionError:
 					pass
 				finally:
 					frappe.set_user("Administrator")
 				frappe.db.rollback()
+				if fieldname == "name":
+					copies = frappe.get_all(
+						DOCTYPE, filters={"creation": (">", order.creation)}, pluck="name"
+					)
+					self.created.extend(copies)
+					self.assertEqual(copies, [], user)
+					continue
 				stored = frappe.db.get_value(DOCTYPE, order.name, fieldname)
 				changed = record_guard.comparable(stored) == record_guard.comparable(value)
 				self.assertEqual(changed, user in may, (user, fieldname, stored))

@@ -377,6 +377,66 @@ class TestAccountableRecord(FrappeTestCase):
 	def test_created_orders_through_every_cancel_path(self):
 		self.check_matrix(CANCEL_PATHS, ("created",), cancel=True)
 
+	def test_no_path_turns_an_order_into_another_or_a_copy(self):
+		"""A client's `name` in an update: `null` would copy the order as the caller's, another
+		name would write it over that row (the caller's own draft here, with its `modified`).
+
+		Paths that send a whole document (`frappe.client.save`, `savedocs`) with no name are an
+		insert of what the client sent, tried by the insert matrix; here they get another name.
+		Bulk edit commits as it goes: `test_accountable_paths` tries it with a `name`.
+		"""
+		from frappe.client import set_value as client_set_value
+
+		def as_draft(target):
+			return {"name": target, "docstatus": 0, "workflow_state": "Draft", "lead": None}
+
+		paths = {
+			"REST PUT": lambda name, target: rest_put(name, "name", target, as_draft(target)),
+			"frappe.client.set_value (JSON)": lambda name, target: call(
+				client_set_value, DOCTYPE, name, json.dumps(as_draft(target))
+			),
+			"frappe.client.save": lambda name, target: client_save(name, "name", target),
+			"savedocs": lambda name, target: savedocs(name, "name", target),
+			"run_doc_method cancel": lambda name, target: run_doc_method_cancel(name, "name", target),
+			"frappe.desk.form.save.cancel": lambda name, target: desk_cancel_setting_a_field(
+				name, "name", target
+			),
+		}
+		whole_document = ("frappe.client.save", "savedocs", "run_doc_method cancel")
+		frappe.set_user(OTHER_AGENT)
+		theirs = frappe.get_doc(with_consent(order_values())).insert().name
+		frappe.set_user("Administrator")
+		orders = {**self.orders, "another agent's draft": theirs}
+		stored = {label: snapshot(name) for label, name in orders.items()}
+		failures = []
+		for source in self.orders.values():
+			for target in (None, *[name for name in orders.values() if name != source]):
+				for path_name, path in paths.items():
+					if target is None and path_name in whole_document:
+						continue
+					for role in ROLES:
+						failures += self.try_identity(
+							path, source, target, stored, orders, f"{path_name} | {role}", role
+						)
+		self.assertEqual(failures, [], "\n".join(failures[:40]))
+
+	def try_identity(self, path, source, target, stored, orders, label, role) -> list[str]:
+		count = frappe.db.count(DOCTYPE)
+		frappe.db.savepoint("mo_identity")
+		if target:  # as if the client also sent the target's `modified`, so Frappe's own check passes
+			modified = frappe.db.get_value(DOCTYPE, source, "modified")
+			frappe.db.set_value(DOCTYPE, target, "modified", modified, update_modified=False)
+		with as_request(ROLES[role]):
+			try:
+				path(source, target)
+			except Exception:
+				pass
+		grew = frappe.db.count(DOCTYPE) - count
+		changed = [other for other, name in orders.items() if snapshot(name) != stored[other]]
+		frappe.db.rollback(save_point="mo_identity")
+		ATTEMPTS[(label.split(" | ")[0] + " (name)", role)] += 1
+		return [f"{source} -> {target} | {label}: new {grew}, changed {changed}"] if grew or changed else []
+
 	def test_every_field_is_classed(self):
 		classes = record_guard.field_classes()
 		self.assertEqual(classes["agent"], SERVER)

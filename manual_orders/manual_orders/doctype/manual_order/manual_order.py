@@ -1,6 +1,5 @@
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.model.workflow import get_workflow_name
 from frappe.utils import getdate, now_datetime
 
@@ -12,6 +11,7 @@ from manual_orders.exceptions import (
 	RecordLocked,
 	throw_violations,
 )
+from manual_orders.permissions import StoredRowDocument
 from manual_orders.sop import consent, formats, pricing, rules, texts
 
 GIVEN_CONSENT_FIELDS = ("consent_customer_words", "consent_price_accepted", "consent_summary_confirmed")
@@ -19,7 +19,7 @@ RECORDED_CONSENT_FIELDS = ("consent_recorded_by", "consent_recorded_at", "consen
 CONSENT_FIELDS = GIVEN_CONSENT_FIELDS + RECORDED_CONSENT_FIELDS
 
 
-class ManualOrder(Document):
+class ManualOrder(StoredRowDocument):
 	def onload(self):
 		self.set_onload("next_steps", texts.next_steps(_))
 		if permissions.sees_all():
@@ -33,6 +33,7 @@ class ManualOrder(Document):
 	def validate(self):
 		self.keep_agent()
 		record_guard.restore_server_owned(self, keep=("agent",))
+		self.currency = pricing.CURRENCY
 		if self.is_new():
 			accountability.check_agent_allowed(self.agent)
 			record_guard.check_amendment(self)

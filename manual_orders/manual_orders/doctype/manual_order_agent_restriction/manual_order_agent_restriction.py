@@ -1,14 +1,13 @@
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import now_datetime
 
 from manual_orders.accountability import clear_restriction_cache
 from manual_orders.catalogue import clear_when_transaction_ends
-from manual_orders.permissions import sees_all
+from manual_orders.permissions import StoredRowDocument, sees_all
 
 
-class ManualOrderAgentRestriction(Document):
+class ManualOrderAgentRestriction(StoredRowDocument):
 	def on_update(self):
 		clear_when_transaction_ends(clear_restriction_cache)
 

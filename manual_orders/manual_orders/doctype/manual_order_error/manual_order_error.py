@@ -1,11 +1,11 @@
 import frappe
 from frappe import _
-from frappe.model.document import Document
 
 from manual_orders.accountability import evaluate_restriction
+from manual_orders.permissions import StoredRowDocument
 
 
-class ManualOrderError(Document):
+class ManualOrderError(StoredRowDocument):
 	"""A manager's finding that a created order was wrong (SOP §7), kept for accountability (§9)."""
 
 	def validate(self):

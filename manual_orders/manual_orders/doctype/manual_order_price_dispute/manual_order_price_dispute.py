@@ -1,15 +1,15 @@
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import now_datetime
 
 from manual_orders.exceptions import RecordLocked
+from manual_orders.permissions import StoredRowDocument
 from manual_orders.sop import formats
 
 RESOLVED = "Resolved"
 
 
-class ManualOrderPriceDispute(Document):
+class ManualOrderPriceDispute(StoredRowDocument):
 	"""SOP §8: a customer's objection to the price, kept as history (append-only).
 
 	The customer's words, who recorded them and when are written once; a resolution is

@@ -1,8 +1,9 @@
 import frappe
-from frappe.model.document import Document
+
+from manual_orders.permissions import StoredRowDocument
 
 
-class ManualOrderRefusalCount(Document):
+class ManualOrderRefusalCount(StoredRowDocument):
 	pass
 
 

@@ -1,0 +1,90 @@
+"""Read paths where Frappe 15 answers without a permission check, made to respect this app's.
+
+- `frappe.client.get_count` counts with `frappe.db.count`: any desk user could ask "is there
+  an order X whose UPI ID starts with ab?" about another agent's order.
+- `frappe.desk.notifications.get_open_count` (a document's Connections) counts linked
+  documents with `frappe.get_all`: a Lead would show another agent's orders.
+- `frappe.desk.listview.get_group_by_count` for "Assigned To" filters the list without
+  permissions (the same yes/no question, through a ToDo the asker made).
+- `frappe.desk.form.linked_with.get_submitted_linked_docs` names every submitted document
+  linked to a Lead, another agent's orders included.
+
+For the Manual Orders module's DocTypes (and their child tables) these go through
+`frappe.get_list` or the document's permission, so role permissions and
+`permission_query_conditions` apply; every other DocType gets Frappe's own answer, unchanged.
+"""
+
+import frappe
+from frappe.client import get_count as frappe_get_count
+from frappe.desk.form.linked_with import get_submitted_linked_docs as frappe_get_submitted_linked_docs
+from frappe.desk.listview import get_group_by_count as frappe_get_group_by_count
+from frappe.desk.notifications import get_open_count as frappe_get_open_count
+from frappe.utils import get_safe_filters
+
+MODULE = "Manual Orders"
+
+
+def is_ours(doctype: str) -> bool:
+	return frappe.get_meta(doctype).module == MODULE
+
+
+@frappe.whitelist()
+def get_count(doctype: str, filters=None, debug: bool = False, cache: bool = False) -> int:
+	if not is_ours(doctype):
+		return frappe_get_count(doctype, filters, debug, cache)
+	return permitted_count(doctype, get_safe_filters(filters))
+
+
+def permitted_count(doctype: str, filters) -> int:
+	parent = parent_doctype(doctype) if frappe.get_meta(doctype).istable else None
+	rows = frappe.get_list(
+		doctype, filters=filters, fields=["count(*) as count"], parent_doctype=parent, order_by=None
+	)
+	return rows[0].count if rows else 0
+
+
+def parent_doctype(child_doctype: str) -> str | None:
+	return frappe.db.get_value(
+		"DocField", {"fieldtype": ("in", ("Table", "Table MultiSelect")), "options": child_doctype}, "parent"
+	)
+
+
+@frappe.whitelist()
+def get_open_count(doctype: str, name: str, items=None) -> dict:
+	out = frappe_get_open_count(doctype, name, items)
+	links = frappe.get_meta(doctype).get_dashboard_data()
+	for entry in out.get("count", {}).get("external_links_found", []):
+		if is_ours(entry["doctype"]):
+			fieldname = links.get("non_standard_fieldnames", {}).get(entry["doctype"], links.get("fieldname"))
+			entry["count"] = permitted_count(entry["doctype"], {fieldname: name})
+			entry["open_count"] = min(entry.get("open_count") or 0, entry["count"])
+	return out
+
+
+@frappe.whitelist()
+def get_group_by_count(doctype: str, current_filters: str, field: str) -> list[dict]:
+	if field != "assigned_to" or not is_ours(doctype):
+		return frappe_get_group_by_count(doctype, current_filters, field)
+	permitted = frappe.get_list(
+		doctype, filters=frappe.parse_json(current_filters), fields=["name"], run=False
+	)
+	return frappe.db.sql(
+		f"""select todo.allocated_to as name, count(*) as count
+		from `tabToDo` todo join `tabUser` user on user.name = todo.allocated_to
+		where todo.status != 'Cancelled' and user.user_type = 'System User'
+			and todo.reference_type = %s and todo.reference_name in ({permitted})
+		group by todo.allocated_to order by count desc limit 50""",
+		doctype,
+		as_dict=True,
+	)
+
+
+@frappe.whitelist()
+def get_submitted_linked_docs(doctype: str, name: str, ignore_doctypes_on_cancel_all=None) -> dict:
+	out = frappe_get_submitted_linked_docs(doctype, name, ignore_doctypes_on_cancel_all)
+	docs = [
+		d
+		for d in out["docs"]
+		if not is_ours(d["doctype"]) or frappe.has_permission(d["doctype"], "read", d["name"])
+	]
+	return {"docs": docs, "count": len(docs)}
