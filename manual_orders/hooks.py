@@ -7,6 +7,9 @@ app_license = "MIT"
 
 required_apps = ["frappe/erpnext"]
 
+# The field types block in each controller, regenerated when a DocType is saved in developer mode
+export_python_type_annotations = True
+
 # Desk
 doctype_js = {
 	"Lead": "public/js/lead.js",
@@ -59,6 +62,9 @@ has_permission = {
 	"Manual Order Refusal Count": "manual_orders.permissions.has_agent_record_permission",
 	"Manual Order Agent Restriction": "manual_orders.permissions.has_agent_record_permission",
 }
+
+# Frappe's test runner (bench run-tests --app manual_orders): setup wizard, demo catalogue, test users
+before_tests = "manual_orders.tests.utils.before_tests"
 
 # Install, migrate, uninstall
 before_install = "manual_orders.setup.install.before_install"

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import frappe
+from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, nowdate
 from werkzeug.test import Client
 
@@ -41,6 +42,27 @@ def complete_setup_wizard() -> None:
 			"chart_of_accounts": "Standard",
 		}
 	)
+
+
+def before_tests() -> None:
+	"""`before_tests` hook: what Frappe's own runner (`bench run-tests --app manual_orders`) needs."""
+	frappe.set_user("Administrator")
+	load_test_catalogue()
+
+
+class SiteTestCase(FrappeTestCase):
+	"""A site test: each test starts as Administrator and leaves nothing behind (rolled back).
+
+	Runs under Frappe's runner and under pytest (conftest.py connects to the site there).
+	"""
+
+	def setUp(self):
+		frappe.set_user("Administrator")
+		frappe.local.message_log = []
+
+	def tearDown(self):
+		frappe.db.rollback()
+		frappe.set_user("Administrator")
 
 
 def load_test_catalogue() -> None:

@@ -5,6 +5,23 @@ from manual_orders.catalogue import CatalogueDocument
 
 
 class ConditionQuestion(CatalogueDocument):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from manual_orders.manual_orders.doctype.condition_answer.condition_answer import ConditionAnswer
+
+		answers: DF.Table[ConditionAnswer]
+		device_type: DF.Link
+		enabled: DF.Check
+		question: DF.Data
+		sort_order: DF.Int
+
+	# end: auto-generated types
 	def validate(self):
 		self.validate_answers()
 

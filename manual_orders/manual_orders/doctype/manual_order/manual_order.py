@@ -20,6 +20,69 @@ CONSENT_FIELDS = GIVEN_CONSENT_FIELDS + RECORDED_CONSENT_FIELDS
 
 
 class ManualOrder(StoredRowDocument):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from manual_orders.manual_orders.doctype.manual_order_accessory.manual_order_accessory import (
+			ManualOrderAccessory,
+		)
+		from manual_orders.manual_orders.doctype.manual_order_condition.manual_order_condition import (
+			ManualOrderCondition,
+		)
+
+		accessories: DF.Table[ManualOrderAccessory]
+		address_line1: DF.Data | None
+		address_line2: DF.Data | None
+		agent: DF.Link | None
+		amended_from: DF.Link | None
+		bank_account_number: DF.Data | None
+		base_price: DF.Currency
+		brand: DF.Link | None
+		call_notes: DF.Text | None
+		cancellation_notes: DF.SmallText | None
+		cancellation_reason: DF.Link | None
+		city: DF.Data | None
+		conditions: DF.Table[ManualOrderCondition]
+		consent_customer_words: DF.SmallText | None
+		consent_fingerprint: DF.Data | None
+		consent_price_accepted: DF.Check
+		consent_recorded_at: DF.Datetime | None
+		consent_recorded_by: DF.Link | None
+		consent_summary_confirmed: DF.Check
+		creation_reason: DF.Link | None
+		currency: DF.Link | None
+		customer: DF.Link | None
+		customer_name: DF.Data
+		device_model: DF.Link | None
+		device_type: DF.Link | None
+		estimated_price: DF.Currency
+		ifsc_code: DF.Data | None
+		landmark: DF.Data | None
+		lead: DF.Link | None
+		lead_lock: DF.Data | None
+		mobile_no: DF.Data
+		naming_series: DF.Literal["MO-.YYYY.-"]
+		outcome: DF.Literal["", "Customer Unsure"]
+		payment_method: DF.Literal["", "UPI", "Bank Transfer"]
+		picked_up: DF.Check
+		pickup_date: DF.Date | None
+		pickup_slot: DF.Link | None
+		pincode: DF.Data | None
+		price_disputed: DF.Check
+		price_high: DF.Currency
+		price_low: DF.Currency
+		state: DF.Data | None
+		upi_id: DF.Data | None
+		variant: DF.Autocomplete | None
+		whatsapp_no: DF.Data | None
+		workflow_state: DF.Link | None
+
+	# end: auto-generated types
 	def onload(self):
 		self.set_onload("next_steps", texts.next_steps(_))
 		if permissions.sees_all():

@@ -8,6 +8,24 @@ from manual_orders.permissions import StoredRowDocument, sees_all
 
 
 class ManualOrderAgentRestriction(StoredRowDocument):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		agent: DF.Link
+		clear_reason: DF.SmallText | None
+		cleared_by: DF.Link | None
+		cleared_on: DF.Datetime | None
+		flagged_by: DF.Link | None
+		flagged_on: DF.Datetime | None
+		reason: DF.SmallText | None
+		status: DF.Literal["Restricted", "Cleared"]
+
+	# end: auto-generated types
 	def on_update(self):
 		clear_when_transaction_ends(clear_restriction_cache)
 

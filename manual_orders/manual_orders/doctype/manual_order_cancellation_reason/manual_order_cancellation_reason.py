@@ -2,4 +2,15 @@ from frappe.model.document import Document
 
 
 class ManualOrderCancellationReason(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		enabled: DF.Check
+		reason: DF.Data
+	# end: auto-generated types
 	pass

@@ -8,6 +8,34 @@ from manual_orders.permissions import StoredRowDocument
 class ManualOrderError(StoredRowDocument):
 	"""A manager's finding that a created order was wrong (SOP §7), kept for accountability (§9)."""
 
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		agent: DF.Link | None
+		amended_from: DF.Link | None
+		consequence: DF.Literal[
+			"", "Pickup failure", "Price dispute", "SLA violation", "Vendor complaint", "None yet"
+		]
+		error_category: DF.Literal[
+			"",
+			"Wrong device model or variant",
+			"Incorrect condition selection",
+			"Wrong pincode",
+			"Created without consent",
+			"Over-promised final price",
+			"Missing address details",
+		]
+		manual_order: DF.Link
+		note: DF.SmallText
+		order_date: DF.Date | None
+		reported_by: DF.Link | None
+	# end: auto-generated types
+
 	def validate(self):
 		order = frappe.db.get_value(
 			"Manual Order", self.manual_order, ["docstatus", "agent", "creation"], as_dict=True

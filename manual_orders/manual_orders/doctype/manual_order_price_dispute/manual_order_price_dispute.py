@@ -17,6 +17,32 @@ class ManualOrderPriceDispute(StoredRowDocument):
 	reports) follows these records and is never set by hand.
 	"""
 
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		agent: DF.Link | None
+		customer_words: DF.SmallText
+		manual_order: DF.Link
+		notes: DF.SmallText | None
+		recorded_at: DF.Datetime | None
+		recorded_by: DF.Link | None
+		resolution: DF.Literal[
+			"",
+			"Customer accepted after the inspection pricing was re-explained",
+			"Order cancelled at the customer's request",
+			"Customer will decide at the inspection",
+		]
+		resolution_notes: DF.SmallText | None
+		resolved_at: DF.Datetime | None
+		resolved_by: DF.Link | None
+		status: DF.Literal["Open", "Resolved"]
+	# end: auto-generated types
+
 	def validate(self):
 		before = self.get_doc_before_save()
 		if before and before.status == RESOLVED:

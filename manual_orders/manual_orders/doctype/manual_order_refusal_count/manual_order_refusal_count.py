@@ -4,6 +4,19 @@ from manual_orders.permissions import StoredRowDocument
 
 
 class ManualOrderRefusalCount(StoredRowDocument):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		agent: DF.Link
+		date: DF.Date
+		refusals: DF.Int
+		rule: DF.Data
+	# end: auto-generated types
 	pass
 
 

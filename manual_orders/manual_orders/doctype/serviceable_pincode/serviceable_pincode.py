@@ -7,6 +7,25 @@ from manual_orders.sop.pincodes import pincode_matches_state, states_for_pincode
 
 
 class ServiceablePincode(CatalogueDocument):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from manual_orders.manual_orders.doctype.manual_order_device_type.manual_order_device_type import (
+			ManualOrderDeviceType,
+		)
+
+		city: DF.Data
+		device_types: DF.TableMultiSelect[ManualOrderDeviceType]
+		enabled: DF.Check
+		pincode: DF.Data
+		state: DF.Data
+
+	# end: auto-generated types
 	def before_insert(self):
 		self.pincode = normalise_pincode(self.pincode)
 
