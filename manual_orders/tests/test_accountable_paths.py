@@ -10,7 +10,6 @@ import threading
 
 import frappe
 from frappe.api.v1 import create_doc, update_doc
-from frappe.tests.utils import FrappeTestCase
 
 from manual_orders import catalogue, record_guard
 from manual_orders.exceptions import RecordLocked
@@ -31,6 +30,7 @@ from manual_orders.tests.utils import (
 	OTHER_AGENT,
 	PLAIN_USER,
 	Api,
+	SiteTestCase,
 	make_lead,
 	make_user,
 	order_values,
@@ -82,7 +82,7 @@ def remove_orders(names) -> None:
 		frappe.db.delete(DOCTYPE, {"name": name})
 
 
-class CommittedOrders(FrappeTestCase):
+class CommittedOrders(SiteTestCase):
 	"""Orders committed for HTTP requests (their own connections), removed after the class."""
 
 	@classmethod
@@ -105,7 +105,7 @@ class CommittedOrders(FrappeTestCase):
 		super().tearDownClass()
 
 
-class TestInsertPaths(FrappeTestCase):
+class TestInsertPaths(SiteTestCase):
 	"""Every field forged on a new order, through every insert path, as every role."""
 
 	def test_every_field_forged_on_insert(self):
@@ -384,6 +384,30 @@ class TestTheAttacksOfTheIssue(CommittedOrders):
 		self.assertEqual([c["count"] for c in orders], [0] if orders else [])
 
 
+class TestRestCancel(CommittedOrders):
+	def test_a_rest_client_cancels_with_the_reason_first_then_the_action(self):
+		"""README: set `cancellation_reason`, then the Cancel Order action (it reloads the order)."""
+		order = self.commit_order(created_order(AGENT))
+		api = Api(AGENT)
+		doc = {"doctype": DOCTYPE, "name": order.name}
+		status, body = api.post(
+			"/api/method/frappe.model.workflow.apply_workflow",
+			{"doc": {**doc, "cancellation_reason": "Customer changed mind"}, "action": "Cancel Order"},
+		)
+		self.assertNotEqual(status, 200, body)  # the reason sent with the action is not seen
+		status, body = api.put(f"{RESOURCE}/{order.name}", {"cancellation_reason": "Customer changed mind"})
+		self.assertEqual(status, 200, body)
+		status, body = api.post(
+			"/api/method/frappe.model.workflow.apply_workflow", {"doc": doc, "action": "Cancel Order"}
+		)
+		self.assertEqual(status, 200, body)
+		frappe.db.rollback()
+		stored = frappe.db.get_value(
+			DOCTYPE, order.name, ["docstatus", "workflow_state", "cancellation_reason"]
+		)
+		self.assertEqual(stored, (2, "Cancelled", "Customer changed mind"))
+
+
 class TestOtherWritePaths(CommittedOrders):
 	def test_nobody_renames_an_order(self):
 		from frappe.client import rename_doc
@@ -504,7 +528,7 @@ class TestOtherWritePaths(CommittedOrders):
 			frappe.set_user("Administrator")
 
 
-class TestDisputeHistory(FrappeTestCase):
+class TestDisputeHistory(SiteTestCase):
 	def test_a_dispute_is_kept_as_history_and_resolved_once(self):
 		order = created_order(AGENT)
 		frappe.set_user(AGENT)
@@ -556,7 +580,7 @@ class TestDisputeHistory(FrappeTestCase):
 		self.assertEqual((dispute.agent, dispute.recorded_by), (AGENT, MANAGER))
 
 
-class TestOperationsAndManagers(FrappeTestCase):
+class TestOperationsAndManagers(SiteTestCase):
 	def test_only_operations_and_managers_record_a_pickup(self):
 		from manual_orders.api import set_picked_up
 

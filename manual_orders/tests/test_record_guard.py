@@ -23,7 +23,6 @@ from contextlib import contextmanager
 import frappe
 from frappe.api.v1 import create_doc, update_doc
 from frappe.model import table_fields
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, nowdate
 
 from manual_orders import record_guard
@@ -33,6 +32,7 @@ from manual_orders.tests.utils import (
 	MANAGER,
 	OTHER_AGENT,
 	PLAIN_USER,
+	SiteTestCase,
 	make_lead,
 	make_user,
 	order_values,
@@ -253,7 +253,7 @@ def as_request(user: str):
 		frappe.db.after_commit.reset()
 
 
-class TestAccountableRecord(FrappeTestCase):
+class TestAccountableRecord(SiteTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()

@@ -114,6 +114,7 @@ class ManualOrder(StoredRowDocument):
 		accountability.check_agent_allowed(self.agent)
 		self.refuse(rules.check_customer_sure(self.outcome))
 		self.check_consent()
+		self.flags.ignore_version = False  # the creation starts the record managers read
 
 	def on_update(self):
 		if self.customer_unsure() and self.has_value_changed("outcome"):
