@@ -12,15 +12,20 @@ import socket
 import subprocess
 import sys
 import time
+import unittest
+from contextlib import contextmanager
 from pathlib import Path
 
 import frappe
-import pytest
 import requests
 
-from manual_orders.tests.utils import AGENT, make_lead
+from manual_orders.tests.utils import AGENT, SiteTestCase, make_lead
 
-playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+try:
+	from playwright import sync_api as playwright
+except ImportError:  # Frappe's runner: the bench env has no playwright
+	playwright = None
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PASSWORD = "Agent-e2e-Pass-2026!"
@@ -32,10 +37,8 @@ def free_port() -> int:
 		return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def served_site(frappe_site):
-	if not os.path.exists(CHROMIUM):
-		pytest.skip("Debian's chromium is not installed")
+def serve_site() -> tuple[str, subprocess.Popen]:
+	"""The site served by `bench serve` on a free port, with the agent's password set."""
 	from frappe.utils.password import update_password
 
 	update_password(AGENT, PASSWORD)
@@ -49,7 +52,7 @@ def served_site(frappe_site):
 			"frappe.utils.bench_helper",
 			"frappe",
 			"--site",
-			frappe_site,
+			frappe.local.site,
 			"serve",
 			"--port",
 			str(port),
@@ -67,13 +70,12 @@ def served_site(frappe_site):
 				break
 		except requests.RequestException:
 			time.sleep(0.5)
-	yield url
-	server.terminate()
-	server.wait(timeout=30)
+	return url, server
 
 
-@pytest.fixture
-def page(served_site):
+@contextmanager
+def open_page(served_site: str):
+	"""A headless Chromium page on the served site, closed afterwards."""
 	with playwright.sync_playwright() as p:
 		browser = p.chromium.launch(
 			executable_path=CHROMIUM,
@@ -85,14 +87,16 @@ def page(served_site):
 				"--no-first-run",
 			],
 		)
-		context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-IN")
-		page = context.new_page()
-		page.console_messages = []
-		page.on("console", lambda m: page.console_messages.append(m.text))
-		page.set_default_timeout(30_000)
-		page.base_url = served_site
-		yield page
-		browser.close()
+		try:
+			context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-IN")
+			page = context.new_page()
+			page.console_messages = []
+			page.on("console", lambda m: page.console_messages.append(m.text))
+			page.set_default_timeout(30_000)
+			page.base_url = served_site
+			yield page
+		finally:
+			browser.close()
 
 
 def shot(page, name: str):
@@ -111,84 +115,101 @@ def form_message(page) -> str:
 	return page.evaluate("cur_frm.layout.message.text()")
 
 
-def test_agent_creates_an_order_from_a_lead_in_the_desk(page):
-	lead = make_lead(first_name="Asha", last_name="Verma", mobile_no="9845012345")
-	frappe.db.commit()  # nosemgrep: the served site must see the Lead
-	base = page.base_url
+class TestAgentDesk(SiteTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		if playwright is None:
+			raise unittest.SkipTest("playwright is not installed")
+		if not os.path.exists(CHROMIUM):
+			raise unittest.SkipTest("Debian's chromium is not installed")
+		cls.served_site, cls.server = serve_site()
 
-	page.goto(base + "/login")
-	page.fill("#login_email", AGENT)
-	page.fill("#login_password", PASSWORD)
-	page.click(".btn-login")
-	page.wait_for_url("**/app**")
+	@classmethod
+	def tearDownClass(cls):
+		cls.server.terminate()
+		cls.server.wait(timeout=30)
+		super().tearDownClass()
 
-	page.goto(f"{base}/app/lead/{lead.name}")
-	page.wait_for_selector(".page-actions")
-	page.get_by_role("button", name="Create").click()
-	page.locator(".dropdown-menu.show .dropdown-item", has_text="Manual Order").click()
-	page.wait_for_url("**/app/manual-order/new-manual-order-*")
-	page.wait_for_function("cur_frm && cur_frm.doc.doctype === 'Manual Order'")
-	assert page.evaluate("cur_frm.doc.lead") == lead.name
-	shot(page, "1-order-from-lead")
+	def test_agent_creates_an_order_from_a_lead_in_the_desk(self):
+		with open_page(self.served_site) as page:
+			lead = make_lead(first_name="Asha", last_name="Verma", mobile_no="9845012345")
+			frappe.db.commit()  # nosemgrep: the served site must see the Lead
+			base = page.base_url
 
-	set_value(page, "creation_reason", "Customer asked for help")
-	set_value(page, "device_model", "iPhone 13")
-	page.wait_for_function(
-		"cur_frm.doc.device_type === 'Phone' && (cur_frm.doc.conditions || []).length === 5"
-	)
-	set_value(page, "variant", "128 GB")
-	page.evaluate(
-		"""() => {
-			const first = {};
-			Object.entries(manual_orders.questions).forEach(([q, answers]) => (first[q] = answers[0]));
-			cur_frm.doc.conditions.forEach((row) => frappe.model.set_value(row.doctype, row.name, "answer", first[row.question]));
-		}"""
-	)
-	for fieldname, value in (
-		("address_line1", "Flat 4B, 12 MG Road, Ashok Nagar"),
-		("landmark", "Opposite Trinity Metro"),
-		("city", "Bengaluru"),
-		("state", "Karnataka"),
-		("pickup_date", frappe.utils.add_days(frappe.utils.nowdate(), 1)),
-		("pickup_slot", "09:00 - 11:00"),
-		("payment_method", "UPI"),
-		("upi_id", "asha.v@okaxis"),
-	):
-		set_value(page, fieldname, value)
-	set_value(page, "pincode", "560100")
-	message = form_message(page)
-	assert "560100 is not serviceable" in message, page.console_messages[-10:]
-	shot(page, "2-unserviceable-pincode")
+			page.goto(base + "/login")
+			page.fill("#login_email", AGENT)
+			page.fill("#login_password", PASSWORD)
+			page.click(".btn-login")
+			page.wait_for_url("**/app**")
 
-	set_value(page, "pincode", "560001")
-	message = form_message(page)
-	assert "The estimated price showing is ₹30,000" in message
-	assert "Order summary to read back" in message
-	shot(page, "3-price-and-call-script")
+			page.goto(f"{base}/app/lead/{lead.name}")
+			page.wait_for_selector(".page-actions")
+			page.get_by_role("button", name="Create").click()
+			page.locator(".dropdown-menu.show .dropdown-item", has_text="Manual Order").click()
+			page.wait_for_url("**/app/manual-order/new-manual-order-*")
+			page.wait_for_function("cur_frm && cur_frm.doc.doctype === 'Manual Order'")
+			assert page.evaluate("cur_frm.doc.lead") == lead.name
+			shot(page, "1-order-from-lead")
 
-	set_value(page, "consent_customer_words", "Haan, please place the order")
-	set_value(page, "consent_price_accepted", 1)
-	set_value(page, "consent_summary_confirmed", 1)
-	page.keyboard.press("Control+s")
-	page.wait_for_function("cur_frm.doc.__islocal !== 1 && !cur_frm.is_dirty()")
-	assert page.evaluate("cur_frm.doc.consent_recorded_by") == AGENT
-	shot(page, "4-consent-recorded")
+			set_value(page, "creation_reason", "Customer asked for help")
+			set_value(page, "device_model", "iPhone 13")
+			page.wait_for_function(
+				"cur_frm.doc.device_type === 'Phone' && (cur_frm.doc.conditions || []).length === 5"
+			)
+			set_value(page, "variant", "128 GB")
+			page.evaluate(
+				"""() => {
+					const first = {};
+					Object.entries(manual_orders.questions).forEach(([q, answers]) => (first[q] = answers[0]));
+					cur_frm.doc.conditions.forEach((row) => frappe.model.set_value(row.doctype, row.name, "answer", first[row.question]));
+				}"""
+			)
+			for fieldname, value in (
+				("address_line1", "Flat 4B, 12 MG Road, Ashok Nagar"),
+				("landmark", "Opposite Trinity Metro"),
+				("city", "Bengaluru"),
+				("state", "Karnataka"),
+				("pickup_date", frappe.utils.add_days(frappe.utils.nowdate(), 1)),
+				("pickup_slot", "09:00 - 11:00"),
+				("payment_method", "UPI"),
+				("upi_id", "asha.v@okaxis"),
+			):
+				set_value(page, fieldname, value)
+			set_value(page, "pincode", "560100")
+			message = form_message(page)
+			assert "560100 is not serviceable" in message, page.console_messages[-10:]
+			shot(page, "2-unserviceable-pincode")
 
-	page.get_by_role("button", name="Actions").click()
-	page.locator(".dropdown-menu.show .dropdown-item", has_text="Confirm Consent").click()
-	page.wait_for_function("cur_frm.doc.workflow_state === 'Consent Confirmed'")
-	page.get_by_role("button", name="Actions").click()
-	page.locator(".dropdown-menu.show .dropdown-item", has_text="Create Order").click()
-	page.wait_for_selector(".manual-order-readback")
-	assert "Price range" in page.locator(".manual-order-readback").inner_text()
-	shot(page, "5-read-back-summary")
-	page.locator(".modal.show .btn-primary", has_text="Yes").click()
-	page.wait_for_function("cur_frm.doc.docstatus === 1")
-	order_id = page.evaluate("cur_frm.doc.name")
-	page.wait_for_selector(".manual-order-created .manual-order-messages li")
-	created = page.locator(".manual-order-created").inner_text()
-	assert order_id.startswith("MO-") and order_id in created
-	assert "paid instantly at pickup" in created
-	shot(page, "6-order-created")
-	frappe.db.rollback()  # a fresh snapshot: the server committed the order
-	assert frappe.db.get_value("Lead", lead.name, "disposition") == "Create Order"
+			set_value(page, "pincode", "560001")
+			message = form_message(page)
+			assert "The estimated price showing is ₹30,000" in message
+			assert "Order summary to read back" in message
+			shot(page, "3-price-and-call-script")
+
+			set_value(page, "consent_customer_words", "Haan, please place the order")
+			set_value(page, "consent_price_accepted", 1)
+			set_value(page, "consent_summary_confirmed", 1)
+			page.keyboard.press("Control+s")
+			page.wait_for_function("cur_frm.doc.__islocal !== 1 && !cur_frm.is_dirty()")
+			assert page.evaluate("cur_frm.doc.consent_recorded_by") == AGENT
+			shot(page, "4-consent-recorded")
+
+			page.get_by_role("button", name="Actions").click()
+			page.locator(".dropdown-menu.show .dropdown-item", has_text="Confirm Consent").click()
+			page.wait_for_function("cur_frm.doc.workflow_state === 'Consent Confirmed'")
+			page.get_by_role("button", name="Actions").click()
+			page.locator(".dropdown-menu.show .dropdown-item", has_text="Create Order").click()
+			page.wait_for_selector(".manual-order-readback")
+			assert "Price range" in page.locator(".manual-order-readback").inner_text()
+			shot(page, "5-read-back-summary")
+			page.locator(".modal.show .btn-primary", has_text="Yes").click()
+			page.wait_for_function("cur_frm.doc.docstatus === 1")
+			order_id = page.evaluate("cur_frm.doc.name")
+			page.wait_for_selector(".manual-order-created .manual-order-messages li")
+			created = page.locator(".manual-order-created").inner_text()
+			assert order_id.startswith("MO-") and order_id in created
+			assert "paid instantly at pickup" in created
+			shot(page, "6-order-created")
+			frappe.db.rollback()  # a fresh snapshot: the server committed the order
+			assert frappe.db.get_value("Lead", lead.name, "disposition") == "Create Order"

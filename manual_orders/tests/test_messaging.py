@@ -11,12 +11,11 @@ import json
 import socket
 
 import frappe
-import pytest
 from frappe.utils import add_to_date, now_datetime
 
 from manual_orders.messaging import outbox
 from manual_orders.messaging.tests.gateway_server import GatewayServer
-from manual_orders.tests.utils import AGENT, MANAGER, Api, order_values, with_consent
+from manual_orders.tests.utils import AGENT, MANAGER, Api, SiteTestCase, order_values, with_consent
 
 SMS_KEY = "sms-key-SECRET-4242"
 TOKEN = "EAAG-wa-token-SECRET-1717"
@@ -51,14 +50,6 @@ def configure(url: str, timeout: int = 2) -> None:
 	)
 	settings.save()
 	frappe.db.commit()  # nosemgrep: settings are read by the sender in its own transactions
-
-
-@pytest.fixture
-def gateway():
-	server = GatewayServer().start()
-	configure(server.url)
-	yield server
-	server.stop()
 
 
 def closed_port_url() -> str:
@@ -103,108 +94,6 @@ def later(minutes: int):
 	return add_to_date(now_datetime(), minutes=minutes)
 
 
-def test_order_id_goes_out_by_sms_and_whatsapp(gateway):
-	name = created_order(whatsapp_no="9900112233")
-	frappe.db.commit()  # nosemgrep: messages are sent only after the order commits
-	queued = messages_of(name)
-	assert [(m.channel, m.recipient, m.status) for m in queued] == [
-		("SMS", "+919876543210", "Queued"),
-		("WhatsApp", "+919900112233", "Queued"),
-	]
-	outbox.send_due_messages()
-	sent = messages_of(name)
-	assert [m.status for m in sent] == ["Sent", "Sent"]
-	assert all(m.provider_message_id and m.attempts == 1 for m in sent)
-	mine = [r for r in gateway.requests if name in r["body"] or name in r["query"].get("text", "")]
-	sms, whatsapp = sorted(mine, key=lambda r: r["path"])
-	assert sms["query"]["apikey"] == SMS_KEY and sms["query"]["to"] == "+919876543210"
-	assert name in sms["query"]["text"] and "09:00 - 11:00" in sms["query"]["text"]
-	for step in ("vendor", "inspected at pickup", "paid instantly"):
-		assert step in sms["query"]["text"]
-	body = json.loads(whatsapp["body"])
-	assert body["template"]["name"] == "manual_order_created"
-	assert name in [p["text"] for p in body["template"]["components"][0]["parameters"]]
-
-
-def test_a_rolled_back_order_sends_nothing(gateway):
-	name = created_order()
-	assert messages_of(name)
-	frappe.db.rollback()
-	assert messages_of(name) == []
-	outbox.send_due_messages(later(1))
-	assert not any(name in r["query"].get("text", "") for r in gateway.requests)
-
-
-def test_gateway_down_for_a_batch_then_back_delivers_each_exactly_once(gateway):
-	configure(closed_port_url())
-	names = [created_order(mobile_no=f"98765432{i:02d}") for i in range(5)]
-	frappe.db.commit()  # nosemgrep: the orders are created whatever the gateway does
-	outbox.send_due_messages()
-	for name in names:
-		sms = messages_of(name)[0]
-		assert (sms.status, sms.attempts) == ("Queued", 1)
-		assert "unreachable" in sms.last_error and SMS_KEY not in sms.last_error
-	assert frappe.db.count("Manual Order", {"name": ("in", names), "docstatus": 1}) == 5
-	configure(gateway.url)
-	outbox.send_due_messages(later(0))  # not due yet: backoff
-	assert not [r for r in gateway.requests if any(n in r["query"].get("text", "") for n in names)]
-	outbox.send_due_messages(later(2))
-	outbox.send_due_messages(later(30))
-	texts = [r["query"]["text"] for r in gateway.accepted() if r["path"] == "/sms"]
-	for name in names:
-		assert messages_of(name)[0].status == "Sent"
-		assert sum(name in text for text in texts) == 1
-
-
-def test_errors_are_retried_then_failed_and_an_agent_can_resend(gateway):
-	gateway.mode = "error500"
-	frappe.set_user(AGENT)
-	name = created_order()
-	frappe.set_user("Administrator")
-	frappe.db.commit()  # nosemgrep
-	for minutes in (0, 2, 5, 10):
-		outbox.send_due_messages(later(minutes))
-	sms = messages_of(name)[0]
-	assert (sms.status, sms.attempts) == ("Failed", 4)
-	assert "HTTP 500" in sms.last_error
-	gateway.mode = "ok"
-	frappe.set_user(AGENT)
-	from manual_orders.api import resend_message
-
-	assert resend_message(sms.name) == "Queued"
-	frappe.set_user("Administrator")
-	frappe.db.commit()  # nosemgrep
-	outbox.send_due_messages(later(1))
-	assert messages_of(name)[0].status == "Sent"
-
-
-def test_a_permanent_error_fails_at_once(gateway):
-	gateway.mode = "error400"
-	name = created_and_sent()
-	assert {m.status for m in messages_of(name)} == {"Failed"}
-
-
-def test_a_slow_gateway_times_out_and_is_retried(gateway):
-	configure(gateway.url, timeout=1)
-	gateway.mode, gateway.delay = "slow", 2.5
-	name = created_and_sent()
-	sms = messages_of(name)[0]
-	assert sms.status == "Queued" and "timed out" in sms.last_error
-	gateway.mode = "ok"
-	outbox.send_due_messages(later(2))
-	assert messages_of(name)[0].status == "Sent"
-
-
-def test_secrets_never_reach_records_or_logs(gateway):
-	gateway.mode = "error500"
-	name = created_and_sent()
-	stored = json.dumps(frappe.get_all("Manual Order Message", fields=["*"]), default=str)
-	logs = json.dumps(frappe.get_all("Error Log", fields=["error"], limit=50), default=str)
-	for secret in (SMS_KEY, TOKEN, APP_SECRET):
-		assert secret not in stored and secret not in logs
-	assert name
-
-
 def sign(body: bytes, secret=APP_SECRET) -> str:
 	return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
@@ -216,202 +105,315 @@ def callback(*statuses) -> bytes:
 WEBHOOK = "/api/method/manual_orders.api.whatsapp_webhook"
 
 
-def test_webhook_handshake(gateway):
-	guest = Api(None)
-	status, body = guest.get(f"{WEBHOOK}?hub.mode=subscribe&hub.verify_token={VERIFY}&hub.challenge=12345")
-	assert (status, body) == (200, 12345)  # the challenge echoed as plain text
-	status, _ = guest.get(f"{WEBHOOK}?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=12345")
-	assert status == 403
+class TestMessaging(SiteTestCase):
+	def start_gateway(self) -> GatewayServer:
+		"""A GatewayServer on 127.0.0.1 that the settings point at, stopped after the test."""
+		server = GatewayServer().start()
+		self.addCleanup(server.stop)
+		configure(server.url)
+		return server
 
-
-def test_webhook_statuses_signed_repeated_and_unknown(gateway):
-	name = created_and_sent(whatsapp_no="9900112233")
-	wamid = messages_of(name)[1].provider_message_id
-	guest = Api(None)
-
-	bad = callback({"id": wamid, "status": "delivered"})
-	status, _ = guest.request("POST", WEBHOOK, data=bad, headers={"X-Hub-Signature-256": sign(bad, "forged")})
-	assert status == 403
-	frappe.db.rollback()
-	assert messages_of(name)[1].status == "Sent"
-
-	batch = callback(
-		{"id": "wamid.UNKNOWN", "status": "delivered"},
-		{"id": wamid, "status": "delivered"},
-		{"id": wamid, "status": "delivered"},
-	)
-	status, body = guest.request(
-		"POST",
-		WEBHOOK,
-		data=batch,
-		headers={"X-Hub-Signature-256": sign(batch), "Content-Type": "application/json"},
-	)
-	assert status == 200, body
-	assert body["message"] == {"updated": 1, "ignored": 2}
-	frappe.db.rollback()
-	assert messages_of(name)[1].status == "Delivered"
-
-	read = callback({"id": wamid, "status": "read"})
-	guest.request("POST", WEBHOOK, data=read, headers={"X-Hub-Signature-256": sign(read)})
-	late = callback({"id": wamid, "status": "delivered"})
-	guest.request("POST", WEBHOOK, data=late, headers={"X-Hub-Signature-256": sign(late)})
-	frappe.db.rollback()
-	assert messages_of(name)[1].status == "Read"
-
-
-def test_whatsapp_notifications_on_other_doctypes_send_nothing_and_others_are_untouched():
-	from frappe.email.doctype.notification.notification import Notification
-
-	from manual_orders.overrides.notification import ManualOrdersNotification
-
-	assert issubclass(ManualOrdersNotification, Notification)
-	doc = frappe.get_doc("Notification", "Manual Order Created - SMS")
-	assert isinstance(doc, ManualOrdersNotification)
-
-
-def test_messages_wait_for_a_stopped_worker_and_go_out_once_when_it_starts(gateway):
-	"""No worker runs while the orders are created; a real RQ worker started afterwards sends each once."""
-	import os
-	import subprocess
-	import sys
-
-	names = [created_order(mobile_no=f"99887766{i:02d}", whatsapp_no="") for i in range(3)]
-	frappe.db.commit()  # nosemgrep: commit enqueues the sending jobs
-	for name in names:
-		assert {m.status for m in messages_of(name)} == {"Queued"}
-	assert not [r for r in gateway.requests if any(n in r["query"].get("text", "") for n in names)]
-	sites_path = os.path.abspath(os.environ.get("SITES_PATH", "."))
-	subprocess.run(
-		[
-			sys.executable,
-			"-m",
-			"frappe.utils.bench_helper",
-			"frappe",
-			"--site",
-			frappe.local.site,
-			"worker",
-			"--queue",
-			"short",
-			"--burst",
-			"--quiet",
-		],
-		cwd=sites_path,
-		env={**os.environ, "SITES_PATH": sites_path},
-		check=True,
-		timeout=300,
-		capture_output=True,
-	)
-	frappe.db.rollback()  # a fresh snapshot: the worker committed
-	accepted = gateway.accepted()
-	for name in names:
-		messages = messages_of(name)
-		assert [(m.channel, m.status) for m in messages] == [("SMS", "Sent"), ("WhatsApp", "Sent")]
-		assert sum(name in r["query"].get("text", "") for r in accepted) == 1  # the SMS, once
-		assert sum(name in r["body"] for r in accepted) == 1  # the WhatsApp template, once
-
-
-def test_a_device_type_added_in_the_desk_takes_orders_end_to_end(gateway):
-	"""An admin adds Smartwatch through the desk's API; an agent's order for it is created and messaged."""
-	manager, added = Api(MANAGER), []
-
-	def post(doctype, values):
-		status, body = manager.post(f"/api/resource/{doctype}", values)
-		assert status == 200, body
-		added.append((doctype, body["data"]["name"]))
-		return body["data"]
-
-	pincode = "560001"
-	status, body = manager.get(f"/api/resource/Serviceable Pincode/{pincode}")
-	served = [row["device_type"] for row in body["data"]["device_types"]]
-	try:
-		post("Device Type", {"device_type_name": "Smartwatch", "enabled": 1})
-		post(
-			"Device Model",
-			{
-				"model_name": "Galaxy Watch 6",
-				"brand": "Samsung",
-				"device_type": "Smartwatch",
-				"variants": [{"variant_name": "44 mm LTE", "base_price": 9000}],
-			},
-		)
-		question = post(
-			"Condition Question",
-			{
-				"question": "Strap and sensors working?",
-				"device_type": "Smartwatch",
-				"enabled": 1,
-				"answers": [
-					{"answer": "Yes", "deduction_percent": 0},
-					{"answer": "No", "deduction_percent": 25},
-				],
-			},
-		)
-		status, body = manager.put(
-			f"/api/resource/Serviceable Pincode/{pincode}",
-			{"device_types": [{"device_type": t} for t in [*served, "Smartwatch"]]},
-		)
-		assert status == 200, body
-		order = with_consent(
-			order_values(
-				device_type="Smartwatch",
-				brand="Samsung",
-				device_model="Galaxy Watch 6",
-				variant="44 mm LTE",
-				conditions=[{"question": question["name"], "answer": "No"}],
-				accessories=[],
-			)
-		)
-		status, body = Api(AGENT).post("/api/resource/Manual Order", order)
-		assert status == 200, body
-		added.append(("Manual Order", body["data"]["name"]))
-		assert body["data"]["estimated_price"] == 6750
-		status, body = Api(AGENT).post("/api/method/frappe.client.submit", {"doc": body["data"]})
-		assert status == 200, body
-		frappe.db.rollback()
+	def test_order_id_goes_out_by_sms_and_whatsapp(self):
+		gateway = self.start_gateway()
+		name = created_order(whatsapp_no="9900112233")
+		frappe.db.commit()  # nosemgrep: messages are sent only after the order commits
+		queued = messages_of(name)
+		assert [(m.channel, m.recipient, m.status) for m in queued] == [
+			("SMS", "+919876543210", "Queued"),
+			("WhatsApp", "+919900112233", "Queued"),
+		]
 		outbox.send_due_messages()
-		name = added[-1][1]
-		assert [m.status for m in messages_of(name)] == ["Sent", "Sent"]
-		assert any(name in r["query"].get("text", "") for r in gateway.requests)
-	finally:
+		sent = messages_of(name)
+		assert [m.status for m in sent] == ["Sent", "Sent"]
+		assert all(m.provider_message_id and m.attempts == 1 for m in sent)
+		mine = [r for r in gateway.requests if name in r["body"] or name in r["query"].get("text", "")]
+		sms, whatsapp = sorted(mine, key=lambda r: r["path"])
+		assert sms["query"]["apikey"] == SMS_KEY and sms["query"]["to"] == "+919876543210"
+		assert name in sms["query"]["text"] and "09:00 - 11:00" in sms["query"]["text"]
+		for step in ("vendor", "inspected at pickup", "paid instantly"):
+			assert step in sms["query"]["text"]
+		body = json.loads(whatsapp["body"])
+		assert body["template"]["name"] == "manual_order_created"
+		assert name in [p["text"] for p in body["template"]["components"][0]["parameters"]]
+
+	def test_a_rolled_back_order_sends_nothing(self):
+		gateway = self.start_gateway()
+		name = created_order()
+		assert messages_of(name)
 		frappe.db.rollback()
-		manager.put(
-			f"/api/resource/Serviceable Pincode/{pincode}",
-			{"device_types": [{"device_type": t} for t in served]},
-		)
-		for doctype, name in reversed(added):
-			if doctype == "Manual Order":
-				frappe.db.delete("Manual Order Message", {"manual_order": name})
-				for table in ("Manual Order Condition", "Manual Order Accessory", "Version"):
-					frappe.db.delete(table, {"parent" if table != "Version" else "docname": name})
-				frappe.db.delete("Manual Order", name)
-			else:
-				frappe.delete_doc(doctype, name, force=True, ignore_permissions=True)
+		assert messages_of(name) == []
+		outbox.send_due_messages(later(1))
+		assert not any(name in r["query"].get("text", "") for r in gateway.requests)
+
+	def test_gateway_down_for_a_batch_then_back_delivers_each_exactly_once(self):
+		gateway = self.start_gateway()
+		configure(closed_port_url())
+		names = [created_order(mobile_no=f"98765432{i:02d}") for i in range(5)]
+		frappe.db.commit()  # nosemgrep: the orders are created whatever the gateway does
+		outbox.send_due_messages()
+		for name in names:
+			sms = messages_of(name)[0]
+			assert (sms.status, sms.attempts) == ("Queued", 1)
+			assert "unreachable" in sms.last_error and SMS_KEY not in sms.last_error
+		assert frappe.db.count("Manual Order", {"name": ("in", names), "docstatus": 1}) == 5
+		configure(gateway.url)
+		outbox.send_due_messages(later(0))  # not due yet: backoff
+		assert not [r for r in gateway.requests if any(n in r["query"].get("text", "") for n in names)]
+		outbox.send_due_messages(later(2))
+		outbox.send_due_messages(later(30))
+		texts = [r["query"]["text"] for r in gateway.accepted() if r["path"] == "/sms"]
+		for name in names:
+			assert messages_of(name)[0].status == "Sent"
+			assert sum(name in text for text in texts) == 1
+
+	def test_errors_are_retried_then_failed_and_an_agent_can_resend(self):
+		gateway = self.start_gateway()
+		gateway.mode = "error500"
+		frappe.set_user(AGENT)
+		name = created_order()
+		frappe.set_user("Administrator")
 		frappe.db.commit()  # nosemgrep
+		for minutes in (0, 2, 5, 10):
+			outbox.send_due_messages(later(minutes))
+		sms = messages_of(name)[0]
+		assert (sms.status, sms.attempts) == ("Failed", 4)
+		assert "HTTP 500" in sms.last_error
+		gateway.mode = "ok"
+		frappe.set_user(AGENT)
+		from manual_orders.api import resend_message
 
+		assert resend_message(sms.name) == "Queued"
+		frappe.set_user("Administrator")
+		frappe.db.commit()  # nosemgrep
+		outbox.send_due_messages(later(1))
+		assert messages_of(name)[0].status == "Sent"
 
-def test_the_next_steps_have_one_source():
-	"""SOP §6: the desk, the SMS and the WhatsApp parameters say the next steps of sop/texts.py."""
-	from frappe.desk.form.load import getdoc
+	def test_a_permanent_error_fails_at_once(self):
+		gateway = self.start_gateway()
+		gateway.mode = "error400"
+		name = created_and_sent()
+		assert {m.status for m in messages_of(name)} == {"Failed"}
 
-	from manual_orders.setup.notifications import SMS_NAME, WHATSAPP_NAME
-	from manual_orders.sop import texts
+	def test_a_slow_gateway_times_out_and_is_retried(self):
+		gateway = self.start_gateway()
+		configure(gateway.url, timeout=1)
+		gateway.mode, gateway.delay = "slow", 2.5
+		name = created_and_sent()
+		sms = messages_of(name)[0]
+		assert sms.status == "Queued" and "timed out" in sms.last_error
+		gateway.mode = "ok"
+		outbox.send_due_messages(later(2))
+		assert messages_of(name)[0].status == "Sent"
 
-	steps = texts.next_steps()
-	name = created_order()
-	sms = frappe.get_doc("Notification", SMS_NAME)
-	whatsapp = frappe.get_doc("Notification", WHATSAPP_NAME)
-	order = frappe.get_doc("Manual Order", name)
-	rendered_sms = frappe.render_template(sms.message, {"doc": order})
-	parameters = frappe.render_template(whatsapp.message, {"doc": order}).splitlines()
-	frappe.local.response = frappe._dict(docs=[])
-	getdoc("Manual Order", name)
-	desk = frappe.response.docs[0].get("__onload")["next_steps"]
-	assert desk == steps
-	assert parameters[-3:] == steps
-	assert rendered_sms == texts.order_created_message(
-		name, frappe.utils.formatdate(order.pickup_date), order.pickup_slot
-	)
-	for step in steps:
-		assert step in rendered_sms
-	stored = [m.message for m in messages_of(name) if m.channel == "SMS"]
-	assert stored == [rendered_sms]
+	def test_secrets_never_reach_records_or_logs(self):
+		gateway = self.start_gateway()
+		gateway.mode = "error500"
+		name = created_and_sent()
+		stored = json.dumps(frappe.get_all("Manual Order Message", fields=["*"]), default=str)
+		logs = json.dumps(frappe.get_all("Error Log", fields=["error"], limit=50), default=str)
+		for secret in (SMS_KEY, TOKEN, APP_SECRET):
+			assert secret not in stored and secret not in logs
+		assert name
+
+	def test_webhook_handshake(self):
+		self.start_gateway()
+		guest = Api(None)
+		status, body = guest.get(
+			f"{WEBHOOK}?hub.mode=subscribe&hub.verify_token={VERIFY}&hub.challenge=12345"
+		)
+		assert (status, body) == (200, 12345)  # the challenge echoed as plain text
+		status, _ = guest.get(f"{WEBHOOK}?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=12345")
+		assert status == 403
+
+	def test_webhook_statuses_signed_repeated_and_unknown(self):
+		self.start_gateway()
+		name = created_and_sent(whatsapp_no="9900112233")
+		wamid = messages_of(name)[1].provider_message_id
+		guest = Api(None)
+
+		bad = callback({"id": wamid, "status": "delivered"})
+		status, _ = guest.request(
+			"POST", WEBHOOK, data=bad, headers={"X-Hub-Signature-256": sign(bad, "forged")}
+		)
+		assert status == 403
+		frappe.db.rollback()
+		assert messages_of(name)[1].status == "Sent"
+
+		batch = callback(
+			{"id": "wamid.UNKNOWN", "status": "delivered"},
+			{"id": wamid, "status": "delivered"},
+			{"id": wamid, "status": "delivered"},
+		)
+		status, body = guest.request(
+			"POST",
+			WEBHOOK,
+			data=batch,
+			headers={"X-Hub-Signature-256": sign(batch), "Content-Type": "application/json"},
+		)
+		assert status == 200, body
+		assert body["message"] == {"updated": 1, "ignored": 2}
+		frappe.db.rollback()
+		assert messages_of(name)[1].status == "Delivered"
+
+		read = callback({"id": wamid, "status": "read"})
+		guest.request("POST", WEBHOOK, data=read, headers={"X-Hub-Signature-256": sign(read)})
+		late = callback({"id": wamid, "status": "delivered"})
+		guest.request("POST", WEBHOOK, data=late, headers={"X-Hub-Signature-256": sign(late)})
+		frappe.db.rollback()
+		assert messages_of(name)[1].status == "Read"
+
+	def test_whatsapp_notifications_on_other_doctypes_send_nothing_and_others_are_untouched(self):
+		from frappe.email.doctype.notification.notification import Notification
+
+		from manual_orders.overrides.notification import ManualOrdersNotification
+
+		assert issubclass(ManualOrdersNotification, Notification)
+		doc = frappe.get_doc("Notification", "Manual Order Created - SMS")
+		assert isinstance(doc, ManualOrdersNotification)
+
+	def test_messages_wait_for_a_stopped_worker_and_go_out_once_when_it_starts(self):
+		"""No worker runs while the orders are created; a real RQ worker started afterwards sends each once."""
+		gateway = self.start_gateway()
+		import os
+		import subprocess
+		import sys
+
+		names = [created_order(mobile_no=f"99887766{i:02d}", whatsapp_no="") for i in range(3)]
+		frappe.db.commit()  # nosemgrep: commit enqueues the sending jobs
+		for name in names:
+			assert {m.status for m in messages_of(name)} == {"Queued"}
+		assert not [r for r in gateway.requests if any(n in r["query"].get("text", "") for n in names)]
+		sites_path = os.path.abspath(os.environ.get("SITES_PATH", "."))
+		subprocess.run(
+			[
+				sys.executable,
+				"-m",
+				"frappe.utils.bench_helper",
+				"frappe",
+				"--site",
+				frappe.local.site,
+				"worker",
+				"--queue",
+				"short",
+				"--burst",
+				"--quiet",
+			],
+			cwd=sites_path,
+			env={**os.environ, "SITES_PATH": sites_path},
+			check=True,
+			timeout=300,
+			capture_output=True,
+		)
+		frappe.db.rollback()  # a fresh snapshot: the worker committed
+		accepted = gateway.accepted()
+		for name in names:
+			messages = messages_of(name)
+			assert [(m.channel, m.status) for m in messages] == [("SMS", "Sent"), ("WhatsApp", "Sent")]
+			assert sum(name in r["query"].get("text", "") for r in accepted) == 1  # the SMS, once
+			assert sum(name in r["body"] for r in accepted) == 1  # the WhatsApp template, once
+
+	def test_a_device_type_added_in_the_desk_takes_orders_end_to_end(self):
+		"""An admin adds Smartwatch through the desk's API; an agent's order for it is created and messaged."""
+		gateway = self.start_gateway()
+		manager, added = Api(MANAGER), []
+
+		def post(doctype, values):
+			status, body = manager.post(f"/api/resource/{doctype}", values)
+			assert status == 200, body
+			added.append((doctype, body["data"]["name"]))
+			return body["data"]
+
+		pincode = "560001"
+		status, body = manager.get(f"/api/resource/Serviceable Pincode/{pincode}")
+		served = [row["device_type"] for row in body["data"]["device_types"]]
+		try:
+			post("Device Type", {"device_type_name": "Smartwatch", "enabled": 1})
+			post(
+				"Device Model",
+				{
+					"model_name": "Galaxy Watch 6",
+					"brand": "Samsung",
+					"device_type": "Smartwatch",
+					"variants": [{"variant_name": "44 mm LTE", "base_price": 9000}],
+				},
+			)
+			question = post(
+				"Condition Question",
+				{
+					"question": "Strap and sensors working?",
+					"device_type": "Smartwatch",
+					"enabled": 1,
+					"answers": [
+						{"answer": "Yes", "deduction_percent": 0},
+						{"answer": "No", "deduction_percent": 25},
+					],
+				},
+			)
+			status, body = manager.put(
+				f"/api/resource/Serviceable Pincode/{pincode}",
+				{"device_types": [{"device_type": t} for t in [*served, "Smartwatch"]]},
+			)
+			assert status == 200, body
+			order = with_consent(
+				order_values(
+					device_type="Smartwatch",
+					brand="Samsung",
+					device_model="Galaxy Watch 6",
+					variant="44 mm LTE",
+					conditions=[{"question": question["name"], "answer": "No"}],
+					accessories=[],
+				)
+			)
+			status, body = Api(AGENT).post("/api/resource/Manual Order", order)
+			assert status == 200, body
+			added.append(("Manual Order", body["data"]["name"]))
+			assert body["data"]["estimated_price"] == 6750
+			status, body = Api(AGENT).post("/api/method/frappe.client.submit", {"doc": body["data"]})
+			assert status == 200, body
+			frappe.db.rollback()
+			outbox.send_due_messages()
+			name = added[-1][1]
+			assert [m.status for m in messages_of(name)] == ["Sent", "Sent"]
+			assert any(name in r["query"].get("text", "") for r in gateway.requests)
+		finally:
+			frappe.db.rollback()
+			manager.put(
+				f"/api/resource/Serviceable Pincode/{pincode}",
+				{"device_types": [{"device_type": t} for t in served]},
+			)
+			for doctype, name in reversed(added):
+				if doctype == "Manual Order":
+					frappe.db.delete("Manual Order Message", {"manual_order": name})
+					for table in ("Manual Order Condition", "Manual Order Accessory", "Version"):
+						frappe.db.delete(table, {"parent" if table != "Version" else "docname": name})
+					frappe.db.delete("Manual Order", name)
+				else:
+					frappe.delete_doc(doctype, name, force=True, ignore_permissions=True)
+			frappe.db.commit()  # nosemgrep
+
+	def test_the_next_steps_have_one_source(self):
+		"""SOP §6: the desk, the SMS and the WhatsApp parameters say the next steps of sop/texts.py."""
+		from frappe.desk.form.load import getdoc
+
+		from manual_orders.setup.notifications import SMS_NAME, WHATSAPP_NAME
+		from manual_orders.sop import texts
+
+		steps = texts.next_steps()
+		name = created_order()
+		sms = frappe.get_doc("Notification", SMS_NAME)
+		whatsapp = frappe.get_doc("Notification", WHATSAPP_NAME)
+		order = frappe.get_doc("Manual Order", name)
+		rendered_sms = frappe.render_template(sms.message, {"doc": order})
+		parameters = frappe.render_template(whatsapp.message, {"doc": order}).splitlines()
+		frappe.local.response = frappe._dict(docs=[])
+		getdoc("Manual Order", name)
+		desk = frappe.response.docs[0].get("__onload")["next_steps"]
+		assert desk == steps
+		assert parameters[-3:] == steps
+		assert rendered_sms == texts.order_created_message(
+			name, frappe.utils.formatdate(order.pickup_date), order.pickup_slot
+		)
+		for step in steps:
+			assert step in rendered_sms
+		stored = [m.message for m in messages_of(name) if m.channel == "SMS"]
+		assert stored == [rendered_sms]

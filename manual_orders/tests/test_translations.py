@@ -2,55 +2,60 @@
 
 import csv
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import frappe
-import pytest
 
 from manual_orders.sop import rules, texts
-from manual_orders.tests.utils import make_order
+from manual_orders.tests.utils import SiteTestCase, make_order
 
 HI_CSV = Path(__file__).resolve().parents[1] / "translations" / "hi.csv"
 
 
-@pytest.fixture
+@contextmanager
 def hindi():
 	frappe.local.lang = "hi"
 	frappe.local.lang_full_dict = None
 	frappe.local.jenv = None
-	yield
-	frappe.local.lang = "en"
-	frappe.local.lang_full_dict = None
+	try:
+		yield
+	finally:
+		frappe.local.lang = "en"
+		frappe.local.lang_full_dict = None
 
 
-def test_every_rule_message_has_a_hindi_translation_with_the_same_placeholders():
-	translations = dict(csv.reader(HI_CSV.open()))
-	sources = set(re.findall(r'_\(\s*"((?:[^"\\]|\\.)*)"', Path(rules.__file__).read_text()))
-	sources |= set(re.findall(r"_\(\s*'((?:[^'\\]|\\.)*)'", Path(rules.__file__).read_text()))
-	sources |= {
-		texts.CALL_SCRIPT,
-		*texts.NEXT_STEPS,
-		"Device",
-		"Price range",
-		"Pickup location",
-		"Payment mode",
-	}
-	sources = {s.encode().decode("unicode_escape") if "\\" in s else s for s in sources}
-	missing = [s for s in sources if s not in translations]
-	assert not missing
-	for source in sources:
-		assert sorted(re.findall(r"\{\d\}", source)) == sorted(re.findall(r"\{\d\}", translations[source]))
+class TestTranslations(SiteTestCase):
+	def test_every_rule_message_has_a_hindi_translation_with_the_same_placeholders(self):
+		translations = dict(csv.reader(HI_CSV.open()))
+		sources = set(re.findall(r'_\(\s*"((?:[^"\\]|\\.)*)"', Path(rules.__file__).read_text()))
+		sources |= set(re.findall(r"_\(\s*'((?:[^'\\]|\\.)*)'", Path(rules.__file__).read_text()))
+		sources |= {
+			texts.CALL_SCRIPT,
+			*texts.NEXT_STEPS,
+			"Device",
+			"Price range",
+			"Pickup location",
+			"Payment mode",
+		}
+		sources = {s.encode().decode("unicode_escape") if "\\" in s else s for s in sources}
+		missing = [s for s in sources if s not in translations]
+		assert not missing
+		for source in sources:
+			assert sorted(re.findall(r"\{\d\}", source)) == sorted(
+				re.findall(r"\{\d\}", translations[source])
+			)
 
+	def test_call_script_and_summary_in_hindi(self):
+		with hindi():
+			assert texts.call_script(29300, frappe._) == (
+				"अनुमानित कीमत ₹29,300 दिख रही है। अंतिम कीमत जाँच पर निर्भर करती है। क्या आप आगे बढ़ना चाहेंगे?"
+			)
+			labels = [label for label, _ in texts.order_summary("iPhone", 1, 2, "Bengaluru", "UPI", frappe._)]
+			assert labels == ["डिवाइस", "कीमत सीमा", "पिकअप स्थान", "भुगतान का तरीका"]
 
-def test_call_script_and_summary_in_hindi(hindi):
-	assert texts.call_script(29300, frappe._) == (
-		"अनुमानित कीमत ₹29,300 दिख रही है। अंतिम कीमत जाँच पर निर्भर करती है। क्या आप आगे बढ़ना चाहेंगे?"
-	)
-	labels = [label for label, _ in texts.order_summary("iPhone", 1, 2, "Bengaluru", "UPI", frappe._)]
-	assert labels == ["डिवाइस", "कीमत सीमा", "पिकअप स्थान", "भुगतान का तरीका"]
-
-
-def test_errors_reach_a_hindi_agent_in_hindi(hindi):
-	with pytest.raises(frappe.ValidationError) as raised:
-		make_order(pincode="560100")
-	assert "पिनकोड: 560100 पर सेवा उपलब्ध नहीं है" in str(raised.value)
+	def test_errors_reach_a_hindi_agent_in_hindi(self):
+		with hindi():
+			with self.assertRaises(frappe.ValidationError) as raised:
+				make_order(pincode="560100")
+			assert "पिनकोड: 560100 पर सेवा उपलब्ध नहीं है" in str(raised.exception)
