@@ -193,6 +193,8 @@ class TestAgentDesk(SiteTestCase):
 			page.keyboard.press("Control+s")
 			page.wait_for_function("cur_frm.doc.__islocal !== 1 && !cur_frm.is_dirty()")
 			assert page.evaluate("cur_frm.doc.consent_recorded_by") == AGENT
+			shown = page.evaluate("cur_frm.fields_dict.estimated_price.$wrapper.text()")
+			assert "₹" in shown and "$" not in shown, shown  # the order's currency, whatever the site's
 			shot(page, "4-consent-recorded")
 
 			page.get_by_role("button", name="Actions").click()
