@@ -8,8 +8,8 @@ reads the catalogue from MariaDB once per change, not once per order.
 from datetime import time, timedelta
 
 import frappe
-from frappe.model.document import Document
 
+from manual_orders.permissions import AppDocument
 from manual_orders.sop.catalogue import (
 	Accessory,
 	ConditionQuestion,
@@ -219,7 +219,7 @@ def _load_settings() -> dict:
 	}
 
 
-class CatalogueDocument(Document):
+class CatalogueDocument(AppDocument):
 	"""Catalogue records clear the catalogue cache whenever they change; their prices are in rupees."""
 
 	def before_validate(self):

@@ -53,6 +53,7 @@ permission_query_conditions = {
 	"Manual Order Error": "manual_orders.permissions.manual_order_error_query",
 	"Manual Order Refusal Count": "manual_orders.permissions.refusal_count_query",
 	"Manual Order Agent Restriction": "manual_orders.permissions.restriction_query",
+	"File": "manual_orders.permissions.file_query",
 }
 has_permission = {
 	"Manual Order": "manual_orders.permissions.has_manual_order_permission",
@@ -61,6 +62,11 @@ has_permission = {
 	"Manual Order Price Dispute": "manual_orders.permissions.has_agent_record_permission",
 	"Manual Order Refusal Count": "manual_orders.permissions.has_agent_record_permission",
 	"Manual Order Agent Restriction": "manual_orders.permissions.has_agent_record_permission",
+}
+
+# Files attached to orders: checked against the order (manual_orders/permissions.py)
+doc_events = {
+	"File": {"before_validate": "manual_orders.permissions.check_attachment"},
 }
 
 # Frappe's test runner (bench run-tests --app manual_orders): setup wizard, demo catalogue, test users

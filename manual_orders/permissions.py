@@ -7,6 +7,7 @@ another `agent` is judged by the agent the database holds.
 """
 
 import frappe
+from frappe import _
 from frappe.model.document import Document
 
 SEE_ALL_ROLES = ("Manual Order Manager", "System Manager")
@@ -118,7 +119,28 @@ def has_message_permission(doc, ptype=None, user=None) -> bool:
 	return bool(order) and frappe.db.get_value("Manual Order", order, "agent") == user
 
 
-class StoredRowDocument(Document):
+class AppDocument(Document):
+	"""Base of the app's controllers: what Frappe lets any reader call on a document, closed.
+
+	Frappe 15 whitelists `Document.rename` and `Document.add_comment`, and `run_doc_method`
+	needs only read permission to call them: `rename` with `validate_rename: 0` skips every
+	check (an agent could rename a catalogue record, a dispute or the next Order Error's
+	name and block its series), `add_comment` writes timeline entries in anyone's name.
+	Here neither is callable by a client; the desk's Rename and comment box use other,
+	checked paths, and the server's own `add_comment` calls work as before.
+	"""
+
+	def rename(self, *args, **kwargs):
+		frappe.throw(
+			_("{0} {1} cannot be renamed this way.").format(_(self.doctype), self.name),
+			frappe.PermissionError,
+		)
+
+	def add_comment(self, *args, **kwargs):
+		return super().add_comment(*args, **kwargs)
+
+
+class StoredRowDocument(AppDocument):
 	"""Remembers the stored row it was loaded from.
 
 	Frappe's update paths (`PUT /api/resource`, `frappe.client.set_value` with a JSON field
@@ -133,7 +155,7 @@ class StoredRowDocument(Document):
 		self.flags.loaded_name = self.name
 
 
-class OrderRowDocument(Document):
+class OrderRowDocument(AppDocument):
 	"""A row of an order's child table, read on its own (`frappe.client.get` with a row name).
 
 	Frappe 15 checks only the parent DocType for a child row read by name, not the parent
@@ -147,3 +169,51 @@ class OrderRowDocument(Document):
 		if not parent:
 			return False
 		return frappe.has_permission("Manual Order", permtype, doc=parent, user=user, debug=debug)
+
+
+# Files attached to an order: Frappe checks neither the order on attach, nor who else's file
+# a new File record points at (a private file is served to the owner of any File with its URL).
+ATTACHMENT_OWNERS = {
+	"Manual Order": "select `name` from `tabManual Order` where `agent` = {user}",
+	"Manual Order Price Dispute": "select `name` from `tabManual Order Price Dispute` where `agent` = {user}",
+}
+
+
+def file_query(user: str | None = None) -> str:
+	"""Files attached to another agent's order or dispute are not listed."""
+	user = user or frappe.session.user
+	if reads_all(user):
+		return ""
+	escaped = frappe.db.escape(user)
+	guarded = ", ".join(frappe.db.escape(doctype) for doctype in ATTACHMENT_OWNERS)
+	own = " or ".join(
+		f"(`tabFile`.`attached_to_doctype` = {frappe.db.escape(doctype)} and `tabFile`.`attached_to_name` in ({query.format(user=escaped)}))"
+		for doctype, query in ATTACHMENT_OWNERS.items()
+	)
+	return f"(ifnull(`tabFile`.`attached_to_doctype`, '') not in ({guarded}) or {own})"
+
+
+def check_attachment(doc, method=None) -> None:
+	"""`File.before_validate` (before Frappe moves a file whose privacy changed): attaching to an order needs write permission on it; an order's files stay
+	private; a File may not point at the file of an order the user cannot read."""
+	if doc.flags.ignore_permissions or frappe.session.user == "Administrator":
+		return
+	if doc.attached_to_doctype in ATTACHMENT_OWNERS and doc.attached_to_name:
+		if not frappe.has_permission(doc.attached_to_doctype, "write", doc.attached_to_name):
+			frappe.throw(_("You may attach files only to an order you may edit."), frappe.PermissionError)
+		if not doc.is_new() and doc.has_value_changed("is_private") and not doc.is_private:
+			frappe.throw(_("A file of an order stays private: it may hold the customer's details."))
+	if not doc.file_url:
+		return
+	others = frappe.get_all(
+		"File",
+		filters={
+			"file_url": doc.file_url,
+			"name": ("!=", doc.name or ""),
+			"attached_to_doctype": ("in", list(ATTACHMENT_OWNERS)),
+		},
+		fields=["attached_to_doctype", "attached_to_name"],
+	)
+	for other in others:
+		if not frappe.has_permission(other.attached_to_doctype, "read", other.attached_to_name):
+			frappe.throw(_("That file belongs to an order you may not read."), frappe.PermissionError)

@@ -702,3 +702,81 @@ class TestSmallerHoles(CommittedOrders):
 			doc.enabled = 0
 			doc.save()
 			frappe.db.commit()  # nosemgrep
+
+
+class TestSecondReview(SiteTestCase):
+	"""Found by the second adversarial review: rename, add_comment and File attachments."""
+
+	def run_method(self, user, dt, dn, method, args):
+		from frappe.handler import run_doc_method
+
+		with as_request(user):
+			call(run_doc_method, method, dt=dt, dn=dn, args=json.dumps(args))
+
+	def test_no_record_of_the_app_is_renamed_or_commented_through_run_doc_method(self):
+		order = created_order(AGENT)
+		frappe.set_user(AGENT)
+		dispute = order.record_price_dispute("Too low")
+		frappe.set_user("Administrator")
+		targets = [
+			("Manual Order Price Dispute", dispute),
+			("Manual Order Condition", order.conditions[0].name),
+			("Device Model", "iPhone 13"),
+			("Manual Order", order.name),
+		]
+		for doctype, name in targets:
+			with self.subTest(doctype=doctype), self.assertRaises(frappe.PermissionError):
+				self.run_method(AGENT, doctype, name, "rename", {"name": f"{name}-X", "validate_rename": 0})
+			self.assertTrue(frappe.db.exists(doctype, name))
+		comments = frappe.db.count("Comment", {"reference_name": order.name})
+		for user in (AGENT, OPERATIONS_USER):
+			with self.subTest(user=user), self.assertRaises(frappe.PermissionError):
+				args = {
+					"comment_type": "Info",
+					"text": "Price dispute resolved by manager",
+					"comment_email": MANAGER,
+				}
+				self.run_method(user, DOCTYPE, order.name, "add_comment", args)
+		self.assertEqual(frappe.db.count("Comment", {"reference_name": order.name}), comments)
+
+	def test_an_orders_files_stay_with_who_may_read_the_order(self):
+		order = created_order(AGENT)
+		frappe.set_user(AGENT)
+		mine = frappe.get_doc(
+			{
+				"doctype": "File",
+				"file_name": f"consent-{frappe.generate_hash(length=6)}.txt",
+				"content": b"SECRET customer document",
+				"attached_to_doctype": DOCTYPE,
+				"attached_to_name": order.name,
+				"is_private": 1,
+			}
+		).insert()
+		frappe.set_user(OTHER_AGENT)
+		listed = frappe.get_list("File", filters={"attached_to_doctype": DOCTYPE}, pluck="name")
+		self.assertNotIn(mine.name, listed)
+		with self.assertRaises(frappe.PermissionError):
+			frappe.get_doc(
+				{"doctype": "File", "file_name": "copy.txt", "file_url": mine.file_url, "is_private": 1}
+			).insert()
+		with self.assertRaises(frappe.PermissionError):
+			frappe.get_doc(
+				{
+					"doctype": "File",
+					"file_name": "planted.txt",
+					"content": b"hi",
+					"attached_to_doctype": DOCTYPE,
+					"attached_to_name": order.name,
+					"is_private": 1,
+				}
+			).insert()
+		frappe.set_user(AGENT)
+		mine.reload()
+		mine.is_private = 0
+		with self.assertRaises(frappe.ValidationError):
+			mine.save()
+		frappe.set_user("Administrator")
+		self.assertEqual(
+			frappe.get_all("File", filters={"file_url": mine.file_url}, pluck="name"), [mine.name]
+		)
+		self.assertEqual(frappe.db.get_value("File", mine.name, "is_private"), 1)

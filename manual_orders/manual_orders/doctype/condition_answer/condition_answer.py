@@ -1,7 +1,7 @@
-from frappe.model.document import Document
+from manual_orders.permissions import AppDocument
 
 
-class ConditionAnswer(Document):
+class ConditionAnswer(AppDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

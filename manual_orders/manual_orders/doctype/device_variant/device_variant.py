@@ -1,7 +1,7 @@
-from frappe.model.document import Document
+from manual_orders.permissions import AppDocument
 
 
-class DeviceVariant(Document):
+class DeviceVariant(AppDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
