@@ -154,10 +154,6 @@ class ManualOrder(StoredRowDocument):
 				title=_("Not Allowed"),
 			)
 
-	def rename(self, *args, **kwargs):
-		"""Not whitelisted: the Order ID the customer was given never changes."""
-		frappe.throw(_("The Order ID {0} was given to the customer and cannot change.").format(self.name))
-
 	# SOP §9: the agent who creates the order is accountable; that never changes.
 	def keep_agent(self):
 		before = self.get_doc_before_save()
