@@ -31,6 +31,7 @@ from manual_orders.tests.utils import (
 	PLAIN_USER,
 	Api,
 	SiteTestCase,
+	delete_orders,
 	make_lead,
 	make_user,
 	order_values,
@@ -71,17 +72,6 @@ def cancelled_order(agent: str = AGENT):
 	return order
 
 
-def remove_orders(names) -> None:
-	for name in names:
-		for table in ("Manual Order Condition", "Manual Order Accessory"):
-			frappe.db.delete(table, {"parent": name})
-		frappe.db.delete("Manual Order Message", {"manual_order": name})
-		frappe.db.delete("Manual Order Price Dispute", {"manual_order": name})
-		frappe.db.delete("Version", {"ref_doctype": DOCTYPE, "docname": name})
-		frappe.db.delete("Comment", {"reference_doctype": DOCTYPE, "reference_name": name})
-		frappe.db.delete(DOCTYPE, {"name": name})
-
-
 class CommittedOrders(SiteTestCase):
 	"""Orders committed for HTTP requests (their own connections), removed after the class."""
 
@@ -100,7 +90,7 @@ class CommittedOrders(SiteTestCase):
 	@classmethod
 	def tearDownClass(cls):
 		frappe.db.rollback()
-		remove_orders(cls.created)
+		delete_orders(cls.created)
 		frappe.db.commit()  # nosemgrep
 		super().tearDownClass()
 

@@ -15,7 +15,15 @@ from frappe.utils import add_to_date, now_datetime
 
 from manual_orders.messaging import outbox
 from manual_orders.messaging.tests.gateway_server import GatewayServer
-from manual_orders.tests.utils import AGENT, MANAGER, Api, SiteTestCase, order_values, with_consent
+from manual_orders.tests.utils import (
+	AGENT,
+	MANAGER,
+	Api,
+	SiteTestCase,
+	delete_orders,
+	order_values,
+	with_consent,
+)
 
 SMS_KEY = "sms-key-SECRET-4242"
 TOKEN = "EAAG-wa-token-SECRET-1717"
@@ -383,10 +391,7 @@ class TestMessaging(SiteTestCase):
 			)
 			for doctype, name in reversed(added):
 				if doctype == "Manual Order":
-					frappe.db.delete("Manual Order Message", {"manual_order": name})
-					for table in ("Manual Order Condition", "Manual Order Accessory", "Version"):
-						frappe.db.delete(table, {"parent" if table != "Version" else "docname": name})
-					frappe.db.delete("Manual Order", name)
+					delete_orders([name])
 				else:
 					frappe.delete_doc(doctype, name, force=True, ignore_permissions=True)
 			frappe.db.commit()  # nosemgrep

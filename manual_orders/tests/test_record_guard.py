@@ -33,6 +33,7 @@ from manual_orders.tests.utils import (
 	OTHER_AGENT,
 	PLAIN_USER,
 	SiteTestCase,
+	delete_orders,
 	make_lead,
 	make_user,
 	order_values,
@@ -282,12 +283,7 @@ class TestAccountableRecord(SiteTestCase):
 	def tearDownClass(cls):
 		save_attempt_counts()
 		frappe.db.rollback()
-		for name in cls.orders.values():
-			for table in ("Manual Order Condition", "Manual Order Accessory"):
-				frappe.db.delete(table, {"parent": name})
-			frappe.db.delete("Manual Order Message", {"manual_order": name})
-			frappe.db.delete("Version", {"ref_doctype": DOCTYPE, "docname": name})
-			frappe.db.delete(DOCTYPE, {"name": name})
+		delete_orders(cls.orders.values())
 		frappe.db.commit()  # nosemgrep
 		super().tearDownClass()
 

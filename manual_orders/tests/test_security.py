@@ -14,6 +14,7 @@ from manual_orders.tests.utils import (
 	Api,
 	SiteTestCase,
 	as_user,
+	delete_orders,
 	make_lead,
 	make_order,
 	make_user,
@@ -40,11 +41,7 @@ def committed(fn):
 			return fn(*args, **kwargs)
 		finally:
 			frappe.db.rollback()
-			for name in set(frappe.get_all("Manual Order", pluck="name")) - before:
-				frappe.db.delete("Manual Order Message", {"manual_order": name})
-				frappe.db.delete("Manual Order Condition", {"parent": name})
-				frappe.db.delete("Manual Order Accessory", {"parent": name})
-				frappe.db.delete("Manual Order", {"name": name})
+			delete_orders(set(frappe.get_all("Manual Order", pluck="name")) - before)
 			frappe.db.commit()  # nosemgrep
 
 	return wrapper

@@ -183,6 +183,18 @@ def with_consent(values: dict) -> dict:
 	}
 
 
+def delete_orders(names) -> None:
+	"""Removes committed test orders and everything that hangs off them (no Frappe hooks run)."""
+	for name in names:
+		for table in ("Manual Order Condition", "Manual Order Accessory"):
+			frappe.db.delete(table, {"parent": name})
+		frappe.db.delete("Manual Order Message", {"manual_order": name})
+		frappe.db.delete("Manual Order Price Dispute", {"manual_order": name})
+		frappe.db.delete("Version", {"ref_doctype": "Manual Order", "docname": name})
+		frappe.db.delete("Comment", {"reference_doctype": "Manual Order", "reference_name": name})
+		frappe.db.delete("Manual Order", {"name": name})
+
+
 def make_order(**overrides):
 	return frappe.get_doc(order_values(**overrides)).insert()
 
