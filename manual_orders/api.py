@@ -8,7 +8,7 @@ from frappe.model.document import Document
 from frappe.model.mapper import get_mapped_doc
 from werkzeug.wrappers import Response
 
-from manual_orders import catalogue, permissions
+from manual_orders import catalogue, permissions, pickups
 from manual_orders.messaging import outbox, webhook
 from manual_orders.sop import rules, texts
 
@@ -101,6 +101,8 @@ def check_order(doc: str | dict) -> dict:
 	violations = rules.check_order(
 		order.as_order_input(), order.load_catalogue(), frappe.utils.now_datetime()
 	)
+	if not any(v.field in ("pickup_date", "pickup_slot", "pincode") for v in violations):
+		violations += pickups.slot_violations(order)
 	return {
 		"base_price": order.base_price,
 		"estimated_price": order.estimated_price,
@@ -181,14 +183,42 @@ def resend_message(name: str) -> str:
 
 
 @frappe.whitelist(methods=["POST"])
-def set_picked_up(order: str, picked_up: int = 1) -> int:
-	"""Operations record that the device was picked up: the only way `picked_up` changes."""
-	if not (permissions.OPERATIONS_ROLE in frappe.get_roles() or permissions.sees_all()):
-		frappe.throw(_("Only operations and managers record a pickup."), frappe.PermissionError)
-	doc = frappe.get_doc("Manual Order", order)
+def update_pickup(
+	order: str,
+	status: str,
+	imei: str | None = None,
+	failure_reason: str | None = None,
+	imei_evidence: str | None = None,
+) -> dict:
+	"""The assigned partner's users (and managers) move the pickup: Out for Pickup, Picked Up, Pickup Failed.
+
+	The only way the pickup fields change; judged on the stored order.
+	"""
+	doc = created_order_for_pickup(order)
+	if not (permissions.sees_all() or doc.pickup_partner in pickups.partners_of()):
+		frappe.throw(
+			_("Only the assigned pickup partner and managers move this pickup."), frappe.PermissionError
+		)
+	pickups.update_pickup(doc, status, imei=imei, failure_reason=failure_reason, imei_evidence=imei_evidence)
+	return {"pickup_status": doc.pickup_status, "picked_up": doc.picked_up, "imei": doc.imei}
+
+
+@frappe.whitelist(methods=["POST"])
+def assign_pickup_partner(order: str, partner: str) -> str:
+	"""Managers give a pending pickup to a partner: from the unassigned queue, or to another partner."""
+	if not permissions.sees_all():
+		frappe.throw(_("Only managers assign pickup partners."), frappe.PermissionError)
+	doc = created_order_for_pickup(order)
+	pickups.reassign(doc, partner)
+	return doc.pickup_partner
+
+
+def created_order_for_pickup(name: str) -> Document:
+	"""The stored order, the same refusal whether it is missing or not the caller's to see."""
+	stored = frappe.db.get_value("Manual Order", name, ["name", "docstatus"], as_dict=True)
+	if not stored or not frappe.has_permission("Manual Order", "read", stored.name):
+		frappe.throw(_("Order {0} is not an order you may see.").format(name), frappe.PermissionError)
+	doc = frappe.get_doc("Manual Order", stored.name)
 	if doc.docstatus != 1:
 		frappe.throw(_("Order {0} is not a created order.").format(doc.name), title=_("Not Created"))
-	doc.picked_up = 1 if frappe.utils.cint(picked_up) else 0
-	doc.flags.server_changes = ("picked_up",)
-	doc.save(ignore_permissions=True)
-	return doc.picked_up
+	return doc

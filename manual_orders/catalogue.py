@@ -20,6 +20,7 @@ from manual_orders.sop.catalogue import (
 	Variant,
 )
 from manual_orders.sop.formats import normalise_pincode
+from manual_orders.sop.pickups import Partner
 from manual_orders.sop.pricing import CURRENCY
 
 CACHE_KEY = "manual_orders:catalogue"
@@ -32,6 +33,8 @@ CATALOGUE_DOCTYPES = (
 	"Pickup Slot",
 	"Manual Order Creation Reason",
 	"Manual Order Settings",
+	"Pickup Partner",
+	"Pickup Failure Reason",
 )
 
 
@@ -181,11 +184,87 @@ def get_pickup_slot(name: str | None) -> PickupSlot | None:
 
 def _load_pickup_slot(name: str) -> PickupSlot | None:
 	row = frappe.db.get_value(
-		"Pickup Slot", name, ["name", "start_time", "end_time", "enabled"], as_dict=True
+		"Pickup Slot", name, ["name", "start_time", "end_time", "enabled", "capacity"], as_dict=True
 	)
 	if not row:
 		return None
-	return PickupSlot(row.name, as_time(row.start_time), as_time(row.end_time), bool(row.enabled))
+	cities = frappe.get_all(
+		"Pickup Slot City Capacity",
+		filters={"parenttype": "Pickup Slot", "parent": name},
+		fields=["city", "capacity"],
+		order_by="idx asc",
+	)
+	return PickupSlot(
+		row.name,
+		as_time(row.start_time),
+		as_time(row.end_time),
+		bool(row.enabled),
+		int(row.capacity or 0),
+		tuple((city.city, int(city.capacity or 0)) for city in cities),
+	)
+
+
+def get_enabled_slots() -> tuple[str, ...]:
+	"""The enabled Pickup Slots in the order of the day."""
+	return _cached(
+		"enabled_slots",
+		lambda: tuple(
+			frappe.get_all(
+				"Pickup Slot", filters={"enabled": 1}, pluck="name", order_by="start_time asc, name asc"
+			)
+		),
+	)
+
+
+def get_pickup_partners() -> tuple[Partner, ...]:
+	"""Every enabled Pickup Partner with the pincodes it covers and the users who act for it."""
+	return _cached("pickup_partners", _load_pickup_partners)
+
+
+def _load_pickup_partners() -> tuple[Partner, ...]:
+	rows = frappe.get_all(
+		"Pickup Partner", filters={"enabled": 1}, fields=["name", "daily_capacity"], order_by="name asc"
+	)
+	names = [row.name for row in rows] or [""]
+	children: dict[str, dict[str, list[str]]] = {}
+	for doctype, fieldname in (("Pickup Partner Pincode", "pincode"), ("Pickup Partner User", "user")):
+		for child in frappe.get_all(
+			doctype,
+			filters={"parenttype": "Pickup Partner", "parent": ("in", names)},
+			fields=["parent", fieldname],
+			order_by="idx asc",
+		):
+			children.setdefault(child.parent, {}).setdefault(fieldname, []).append(child[fieldname])
+	return tuple(
+		Partner(
+			name=row.name,
+			pincodes=tuple(children.get(row.name, {}).get("pincode", ())),
+			daily_capacity=int(row.daily_capacity or 0),
+			users=tuple(children.get(row.name, {}).get("user", ())),
+		)
+		for row in rows
+	)
+
+
+def get_pickup_partner(name: str | None) -> Partner | None:
+	return next((partner for partner in get_pickup_partners() if partner.name == name), None)
+
+
+def get_failure_reasons() -> tuple[str, ...]:
+	return _cached(
+		"failure_reasons",
+		lambda: tuple(
+			frappe.get_all("Pickup Failure Reason", filters={"enabled": 1}, pluck="name", order_by="name asc")
+		),
+	)
+
+
+def get_imei_device_types() -> tuple[str, ...]:
+	"""Device Types whose pickups record an IMEI (phones, in the demo)."""
+	return _cached(
+		"imei_device_types",
+		lambda: tuple(frappe.get_all("Device Type", filters={"has_imei": 1}, pluck="name")),
+	)
 
 
 def as_time(value) -> time:

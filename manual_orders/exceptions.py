@@ -75,6 +75,30 @@ class OrderNotSubmittable(SOPViolation):
 	"""The customer was unsure: the attempt ended without an order."""
 
 
+class SlotFull(SOPViolation):
+	"""SOP §6: the pickup slot has no place left that day in that city."""
+
+
+class InvalidImei(SOPViolation):
+	pass
+
+
+class PickupStatusNotAllowed(SOPViolation):
+	pass
+
+
+class PickupFailureReasonRequired(SOPViolation):
+	pass
+
+
+class PartnerNotAvailable(SOPViolation):
+	pass
+
+
+class DuplicateImei(frappe.ValidationError):
+	"""The same device (IMEI) on two standing orders."""
+
+
 class DuplicateOpenOrder(frappe.ValidationError):
 	pass
 
@@ -119,6 +143,11 @@ RULE_EXCEPTIONS: dict[str, type[SOPViolation]] = {
 	"SOP-4E-UPI": InvalidPaymentDetails,
 	"SOP-4E-BANK-ACCOUNT": InvalidPaymentDetails,
 	"SOP-4E-IFSC": InvalidPaymentDetails,
+	"SOP-6-SLOT-FULL": SlotFull,
+	"SOP-6-PARTNER": PartnerNotAvailable,
+	"SOP-6-PICKUP-STATUS": PickupStatusNotAllowed,
+	"SOP-6-IMEI": InvalidImei,
+	"SOP-6-FAILURE-REASON": PickupFailureReasonRequired,
 }
 
 

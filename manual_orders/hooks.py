@@ -28,7 +28,10 @@ override_doctype_class = {
 scheduler_events = {
 	"cron": {
 		"* * * * *": ["manual_orders.messaging.outbox.send_due_messages"],
-		"*/5 * * * *": ["manual_orders.accountability.flush_refusals"],
+		"*/5 * * * *": [
+			"manual_orders.accountability.flush_refusals",
+			"manual_orders.pickups.mark_sla_breaches",
+		],
 	},
 }
 
@@ -54,6 +57,7 @@ permission_query_conditions = {
 	"Manual Order Refusal Count": "manual_orders.permissions.refusal_count_query",
 	"Manual Order Agent Restriction": "manual_orders.permissions.restriction_query",
 	"File": "manual_orders.permissions.file_query",
+	"Pickup Partner": "manual_orders.permissions.pickup_partner_query",
 }
 has_permission = {
 	"Manual Order": "manual_orders.permissions.has_manual_order_permission",
@@ -62,6 +66,7 @@ has_permission = {
 	"Manual Order Price Dispute": "manual_orders.permissions.has_agent_record_permission",
 	"Manual Order Refusal Count": "manual_orders.permissions.has_agent_record_permission",
 	"Manual Order Agent Restriction": "manual_orders.permissions.has_agent_record_permission",
+	"Pickup Partner": "manual_orders.permissions.has_pickup_partner_permission",
 }
 
 # Files attached to orders: checked against the order (manual_orders/permissions.py)

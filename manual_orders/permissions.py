@@ -14,6 +14,10 @@ SEE_ALL_ROLES = ("Manual Order Manager", "System Manager")
 # Operations run every pickup: they read every order and set only the operations fields.
 OPERATIONS_ROLE = "Manual Order Operations"
 READ_PTYPES = ("read", "print", "email", "export", "report", "select")
+# Pickup partners' users read the orders assigned to their partner, and only what a pickup needs
+# (fields at permission levels 0 and 1); they move the pickup through `manual_orders.api.update_pickup`.
+PARTNER_ROLE = "Pickup Partner"
+PARTNER_PTYPES = ("read", "select")
 
 
 def sees_all(user: str | None = None) -> bool:
@@ -33,20 +37,44 @@ def _own(column: str, user: str | None, roles_see_all=sees_all) -> str:
 	return f"{column} = {frappe.db.escape(user)}"
 
 
-def _own_orders(column: str, user: str | None) -> str:
+def partners_query(user: str) -> str:
+	"""The enabled Pickup Partners the user acts for, as a subquery."""
+	return (
+		"select `tabPickup Partner User`.`parent` from `tabPickup Partner User`"
+		" join `tabPickup Partner` on `tabPickup Partner`.`name` = `tabPickup Partner User`.`parent`"
+		f" where `tabPickup Partner User`.`user` = {frappe.db.escape(user)}"
+		" and `tabPickup Partner User`.`parenttype` = 'Pickup Partner' and `tabPickup Partner`.`enabled` = 1"
+	)
+
+
+def acts_for_partner(user: str) -> bool:
+	return PARTNER_ROLE in frappe.get_roles(user)
+
+
+def _own_orders(column: str, user: str | None, with_partner: bool = False) -> str:
 	user = user or frappe.session.user
 	if reads_all(user):
 		return ""
-	return f"{column} in (select `name` from `tabManual Order` where `agent` = {frappe.db.escape(user)})"
+	orders = f"select `name` from `tabManual Order` where `agent` = {frappe.db.escape(user)}"
+	if with_partner and acts_for_partner(user):
+		orders += f" or (`docstatus` = 1 and `pickup_partner` in ({partners_query(user)}))"
+	return f"{column} in ({orders})"
 
 
 def manual_order_query(user: str | None = None) -> str:
-	return _own("`tabManual Order`.`agent`", user, reads_all)
+	user = user or frappe.session.user
+	own = _own("`tabManual Order`.`agent`", user, reads_all)
+	if not own or not acts_for_partner(user):
+		return own
+	return (
+		f"({own} or (`tabManual Order`.`docstatus` = 1"
+		f" and `tabManual Order`.`pickup_partner` in ({partners_query(user)})))"
+	)
 
 
 def order_row_query(user: str | None = None, doctype: str | None = None) -> str:
 	"""Rows of an order's child tables read directly (`get_list` with `parent`)."""
-	return _own_orders(f"`tab{doctype}`.`parent`", user)
+	return _own_orders(f"`tab{doctype}`.`parent`", user, with_partner=True)
 
 
 def manual_order_error_query(user: str | None = None) -> str:
@@ -101,7 +129,38 @@ def has_manual_order_permission(doc, ptype=None, user=None) -> bool:
 		return False
 	if ptype in READ_PTYPES and reads_all(user):
 		return True
-	return _is_own(doc, user)
+	if _is_own(doc, user):
+		return True
+	return ptype in PARTNER_PTYPES and is_partner_order(doc, user)
+
+
+def is_partner_order(doc, user: str) -> bool:
+	"""A created order assigned (as stored) to a partner the user acts for."""
+	if not acts_for_partner(user) or not doc.name:
+		return False
+	stored = frappe.db.get_value(doc.doctype, doc.name, ["docstatus", "pickup_partner"], as_dict=True)
+	if not stored or stored.docstatus != 1 or not stored.pickup_partner:
+		return False
+	return bool(
+		frappe.db.sql(f"select 1 from ({partners_query(user)}) p where p.parent = %s", stored.pickup_partner)
+	)
+
+
+def pickup_partner_query(user: str | None = None) -> str:
+	"""A partner's users see their own partner record, no other."""
+	user = user or frappe.session.user
+	if reads_all(user):
+		return ""
+	return f"`tabPickup Partner`.`name` in ({partners_query(user)})"
+
+
+def has_pickup_partner_permission(doc, ptype=None, user=None) -> bool:
+	user = user or frappe.session.user
+	if reads_all(user):
+		return True
+	if not doc.name:
+		return False
+	return bool(frappe.db.sql(f"select 1 from ({partners_query(user)}) p where p.parent = %s", doc.name))
 
 
 def has_agent_record_permission(doc, ptype=None, user=None) -> bool:

@@ -6,8 +6,9 @@ DocType's meta, so a field added later is classed (and guarded, and tested) with
 - server-owned: read-only fields (price, agent, consent record, dispute flag, Lead lock):
   only the server sets them; a value a client sends is replaced by the stored one.
 - workflow: the workflow state field, moved only by a transition the Workflow allows.
-- operations-owned: fields at permission level 1 (picked up), set only through the
-  operations method (`manual_orders.api.set_picked_up`), never through a generic write.
+- operations-owned: fields at permission level 1 (the pickup: partner, status, IMEI, SLA),
+  set only by the server (creation, `manual_orders.api.update_pickup`, reassignment, the SLA
+  job), never through a generic write.
 - after creation: allow-on-submit fields the order's agent and managers may still write on
   a Created order (call notes, cancellation reason and notes).
 - agreed terms: everything else: written in a draft, frozen once the order is created.
@@ -35,6 +36,9 @@ AFTER_CREATION = "after creation"
 
 # The field the shipped Workflow keeps its state in (`setup/workflow.py`).
 WORKFLOW_STATE = "workflow_state"
+# Operations-owned fields (the pickup) are at this permission level; level 2 hides the
+# agreement's details (payment, consent, notes) from pickup partners, who read only levels 0-1.
+OPERATIONS_PERMLEVEL = 1
 # Set by Frappe's amend path and checked in `check_amendment`; not a value the server computes.
 AMENDED_FROM = "amended_from"
 
@@ -42,7 +46,7 @@ AMENDED_FROM = "amended_from"
 def field_class(df) -> str:
 	if df.fieldname == WORKFLOW_STATE:
 		return WORKFLOW
-	if df.permlevel:
+	if df.permlevel == OPERATIONS_PERMLEVEL:
 		return OPERATIONS
 	if df.fieldname == AMENDED_FROM:
 		return SERVER
@@ -181,9 +185,9 @@ def refuse_operations_changes(doc) -> None:
 	if refused:
 		labels = ", ".join(_(meta.get_label(fieldname)) for fieldname in refused)
 		frappe.throw(
-			_("{0}: set by operations when the pickup happens (Mark Picked Up), not edited here.").format(
-				labels
-			),
+			_(
+				"{0}: set by the pickup partner and operations through the pickup buttons, not edited here."
+			).format(labels),
 			exc=RecordLocked,
 			title=_("Set by Operations"),
 		)

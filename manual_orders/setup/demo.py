@@ -156,6 +156,22 @@ PINCODES = (
 	("Pune", "Maharashtra", ("Phone", "Laptop"), ("411001", "411014", "411038")),
 )
 
+# Pickups per slot per city per day; Bengaluru's busy morning takes more.
+SLOT_CAPACITY = 10
+CITY_SLOT_CAPACITIES = {"09:00 - 11:00": (("Bengaluru", 15),)}
+# (partner, city, pickups per day): each covers every demo pincode of its city
+PARTNERS = (
+	("QuickPick Bengaluru", "Bengaluru", 25),
+	("DoorStep Bengaluru", "Bengaluru", 20),
+	("QuickPick Mumbai", "Mumbai", 25),
+	("Capital Pickups Delhi", "Delhi", 25),
+	("Deccan Pickups Hyderabad", "Hyderabad", 15),
+	("Marina Pickups Chennai", "Chennai", 15),
+	("Pune Pickups", "Pune", 10),
+)
+# A user who acts for the first partner (set a password in the User form to log in as them)
+PARTNER_USER = "partner@quickpick.example"
+
 SLOTS = (
 	("09:00 - 11:00", "09:00:00", "11:00:00"),
 	("11:00 - 13:00", "11:00:00", "13:00:00"),
@@ -208,12 +224,28 @@ def load_demo() -> dict:
 				device_types=[{"device_type": t} for t in types],
 			)
 	for label, start, end in SLOTS:
-		insert_if_missing("Pickup Slot", label, slot_label=label, start_time=start, end_time=end)
+		insert_if_missing(
+			"Pickup Slot",
+			label,
+			slot_label=label,
+			start_time=start,
+			end_time=end,
+			capacity=SLOT_CAPACITY,
+			city_capacities=[{"city": c, "capacity": n} for c, n in CITY_SLOT_CAPACITIES.get(label, ())],
+		)
+	load_partners()
 	load_leads()
 	frappe.db.commit()  # nosemgrep: run from the CLI, not a request
 	return {
 		doctype: frappe.db.count(doctype)
-		for doctype in ("Device Model", "Condition Question", "Serviceable Pincode", "Pickup Slot", "Lead")
+		for doctype in (
+			"Device Model",
+			"Condition Question",
+			"Serviceable Pincode",
+			"Pickup Slot",
+			"Pickup Partner",
+			"Lead",
+		)
 	}
 
 
@@ -231,6 +263,35 @@ def load_questions():
 					"answers": [{"answer": a, "deduction_percent": d} for a, d in answers],
 				}
 			).insert(ignore_permissions=True)
+
+
+def load_partners():
+	"""Each demo city's partners as ERPNext Suppliers, and one partner user."""
+	if not frappe.db.exists("User", PARTNER_USER):
+		user = frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": PARTNER_USER,
+				"first_name": "QuickPick",
+				"last_name": "Partner",
+				"send_welcome_email": 0,
+				"user_type": "System User",
+				"roles": [{"role": "Pickup Partner"}],
+			}
+		)
+		user.insert(ignore_permissions=True)
+	for partner, city, daily_capacity in PARTNERS:
+		insert_if_missing("Supplier", partner, supplier_name=partner, supplier_type="Company")
+		pincodes = next(codes for name, _state, _types, codes in PINCODES if name == city)
+		insert_if_missing(
+			"Pickup Partner",
+			partner,
+			partner_name=partner,
+			supplier=partner,
+			daily_capacity=daily_capacity,
+			pincodes=[{"pincode": pincode} for pincode in pincodes],
+			users=[{"user": PARTNER_USER}] if partner == PARTNERS[0][0] else [],
+		)
 
 
 def load_leads():

@@ -10,15 +10,25 @@ from manual_orders.catalogue import clear_catalogue_cache
 from manual_orders.setup.notifications import ensure_notifications
 from manual_orders.setup.workflow import delete_workflow, ensure_workflow
 
-ROLES = ("Manual Order Agent", "Manual Order Manager", "Manual Order Operations")
+ROLES = ("Manual Order Agent", "Manual Order Manager", "Manual Order Operations", "Pickup Partner")
 # What the app ships as records (created only when missing; admins change them in the desk).
 DEVICE_TYPES = ("Phone", "Laptop", "Tablet", "Mac")  # SOP §5 step 3
+IMEI_DEVICE_TYPES = ("Phone",)  # a phone's pickup records its IMEI (admins tick others)
 # SOP §2: (reason, needs a high-end device)
 CREATION_REASONS = (
 	("Customer asked for help", 0),
 	("Customer faces technical issues", 0),
 	("Customer not comfortable using the app", 0),
 	("High-end device needs assisted conversion", 1),
+)
+# SOP §7: where pickups fail (admins add their own)
+PICKUP_FAILURE_REASONS = (
+	"Customer not reachable",
+	"Customer not at the address",
+	"Customer changed mind at the door",
+	"Device does not match the order",
+	"IMEI invalid or blocked",
+	"Price not accepted after inspection",
 )
 CANCELLATION_REASONS = (
 	"Price dispute",
@@ -72,9 +82,16 @@ def lead_has_disposition() -> bool:
 
 def ensure_records():
 	for device_type in DEVICE_TYPES:
-		insert_if_missing("Device Type", device_type, device_type_name=device_type)
+		insert_if_missing(
+			"Device Type",
+			device_type,
+			device_type_name=device_type,
+			has_imei=int(device_type in IMEI_DEVICE_TYPES),
+		)
 	for reason in CANCELLATION_REASONS:
 		insert_if_missing("Manual Order Cancellation Reason", reason, reason=reason)
+	for reason in PICKUP_FAILURE_REASONS:
+		insert_if_missing("Pickup Failure Reason", reason, reason=reason)
 	for reason, needs_high_end_device in CREATION_REASONS:
 		insert_if_missing(
 			"Manual Order Creation Reason", reason, reason=reason, needs_high_end_device=needs_high_end_device

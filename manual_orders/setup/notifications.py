@@ -11,6 +11,8 @@ from manual_orders.sop import texts
 
 SMS_NAME = "Manual Order Created - SMS"
 WHATSAPP_NAME = "Manual Order Created - WhatsApp"
+PARTNER_SMS_NAME = "Pickup Partner Assigned - SMS"
+PARTNER_WHATSAPP_NAME = "Pickup Partner Assigned - WhatsApp"
 
 ORDER_ID = "{{ doc.name }}"
 PICKUP_DATE = "{{ frappe.utils.formatdate(doc.pickup_date) }}"
@@ -22,6 +24,15 @@ WHATSAPP_TEMPLATE = "manual_order_created"
 # {{3}} date, {{4}} slot, {{5}}-{{7}} the next steps.
 WHATSAPP_PARAMETERS = "\n".join(
 	["{{ doc.customer_name }}", ORDER_ID, PICKUP_DATE, PICKUP_SLOT, *texts.next_steps()]
+)
+
+
+PARTNER = "{{ doc.pickup_partner }}"
+PARTNER_SMS_MESSAGE = texts.partner_assigned_message(ORDER_ID, PARTNER, PICKUP_DATE, PICKUP_SLOT)
+PARTNER_WHATSAPP_TEMPLATE = "manual_order_partner_assigned"
+# {{1}} name, {{2}} Order ID, {{3}} partner, {{4}} date, {{5}} slot
+PARTNER_WHATSAPP_PARAMETERS = "\n".join(
+	["{{ doc.customer_name }}", ORDER_ID, PARTNER, PICKUP_DATE, PICKUP_SLOT]
 )
 
 
@@ -52,6 +63,34 @@ def notification_docs() -> list[dict]:
 			"channel": "WhatsApp",
 			"subject": WHATSAPP_TEMPLATE,
 			"message": WHATSAPP_PARAMETERS,
+			"recipients": recipients,
+		},
+		*partner_assigned_docs(common, recipients),
+	]
+
+
+def partner_assigned_docs(common: dict, recipients: list[dict]) -> list[dict]:
+	"""When a partner is assigned (on creation or by a manager), the customer is told who comes."""
+	on_assignment = {
+		**common,
+		"event": "Value Change",
+		"value_changed": "pickup_partner",
+		"condition": "doc.docstatus == 1 and doc.pickup_partner",
+	}
+	return [
+		{
+			**on_assignment,
+			"name": PARTNER_SMS_NAME,
+			"channel": "SMS",
+			"message": PARTNER_SMS_MESSAGE,
+			"recipients": [{"receiver_by_document_field": "mobile_no"}],
+		},
+		{
+			**on_assignment,
+			"name": PARTNER_WHATSAPP_NAME,
+			"channel": "WhatsApp",
+			"subject": PARTNER_WHATSAPP_TEMPLATE,
+			"message": PARTNER_WHATSAPP_PARAMETERS,
 			"recipients": recipients,
 		},
 	]

@@ -55,10 +55,14 @@ class ServiceArea:
 
 @dataclass(frozen=True)
 class PickupSlot:
+	"""A pickup slot; `capacity` pickups per city per day (0: any), `city_capacities` a city's own."""
+
 	name: str
 	start: time
 	end: time
 	enabled: bool = True
+	capacity: int = 0
+	city_capacities: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,9 @@ NEXT_STEPS = (
 	_("You are paid instantly at pickup by UPI or bank transfer."),
 )
 ORDER_CREATED_MESSAGE = _("Your order {0} is placed. Pickup: {1}, {2}. Next: {3} {4} {5}")
+PARTNER_ASSIGNED_MESSAGE = _(
+	"Your order {0}: {1} will pick up the device on {2}, {3}. Keep the device charged and its IMEI (dial *#06#) ready; you are paid at pickup."
+)
 
 
 def call_script(estimated_price, translate=lambda text: text) -> str:
@@ -44,3 +47,10 @@ def order_created_message(
 ) -> str:
 	"""SOP §6: the Order ID and the next steps, as sent by SMS."""
 	return translate(ORDER_CREATED_MESSAGE).format(order_id, pickup_date, pickup_slot, *next_steps(translate))
+
+
+def partner_assigned_message(
+	order_id: str, partner: str, pickup_date: str, pickup_slot: str, translate=lambda text: text
+) -> str:
+	"""SOP §6's first next step done: the customer learns who comes and when."""
+	return translate(PARTNER_ASSIGNED_MESSAGE).format(order_id, partner, pickup_date, pickup_slot)

@@ -571,26 +571,28 @@ class TestDisputeHistory(SiteTestCase):
 
 
 class TestOperationsAndManagers(SiteTestCase):
-	def test_only_operations_and_managers_record_a_pickup(self):
-		from manual_orders.api import set_picked_up
+	def test_operations_read_every_order_and_only_the_partner_or_a_manager_moves_a_pickup(self):
+		from manual_orders.api import update_pickup
 
 		make_user(OPERATIONS_USER, "Manual Order Operations")
 		order = created_order(AGENT)
-		for user in (AGENT, OTHER_AGENT, PLAIN_USER):
+		self.assertEqual(order.pickup_status, "Partner Assigned")  # a demo partner covers 560001
+		for user in (AGENT, OTHER_AGENT, PLAIN_USER, OPERATIONS_USER):
 			frappe.set_user(user)
 			with self.assertRaises(frappe.PermissionError):
-				set_picked_up(order.name)
+				update_pickup(order.name, "Out for Pickup")
 			frappe.set_user("Administrator")
-		self.assertEqual(frappe.db.get_value(DOCTYPE, order.name, "picked_up"), 0)
+		self.assertEqual(frappe.db.get_value(DOCTYPE, order.name, "pickup_status"), "Partner Assigned")
 		frappe.set_user(OPERATIONS_USER)
-		self.assertEqual(set_picked_up(order.name), 1)
 		frappe.get_doc(DOCTYPE, order.name).check_permission("read")
 		doc = frappe.get_doc(DOCTYPE, order.name)
 		doc.call_notes = "operations wrote this"
 		with self.assertRaises(frappe.PermissionError):
 			doc.save()
+		frappe.set_user(MANAGER)
+		self.assertEqual(update_pickup(order.name, "Out for Pickup")["pickup_status"], "Out for Pickup")
 		frappe.set_user("Administrator")
-		self.assertEqual(frappe.db.get_value(DOCTYPE, order.name, "picked_up"), 1)
+		self.assertEqual(frappe.db.get_value(DOCTYPE, order.name, "pickup_status"), "Out for Pickup")
 
 	def test_managers_see_who_changed_what_after_creation(self):
 		from frappe.desk.form.load import getdoc

@@ -1,6 +1,5 @@
 """Bad input, races, a permission matrix and injected faults, on the site and over REST."""
 
-import functools
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -14,6 +13,7 @@ from manual_orders.tests.utils import (
 	Api,
 	SiteTestCase,
 	as_user,
+	committed,
 	delete_orders,
 	make_lead,
 	make_order,
@@ -28,23 +28,6 @@ SOP_EXCEPTIONS = set(
 	__import__("manual_orders.exceptions", fromlist=["RULE_EXCEPTIONS"]).RULE_EXCEPTIONS.values()
 )
 SYSTEM_MANAGER = "sysmanager@manual-orders.test"
-
-
-def committed(fn):
-	"""Runs a REST scenario on committed data and removes what it created."""
-
-	@functools.wraps(fn)
-	def wrapper(*args, **kwargs):
-		frappe.db.commit()  # nosemgrep: the HTTP threads must see the data
-		before = set(frappe.get_all("Manual Order", pluck="name"))
-		try:
-			return fn(*args, **kwargs)
-		finally:
-			frappe.db.rollback()
-			delete_orders(set(frappe.get_all("Manual Order", pluck="name")) - before)
-			frappe.db.commit()  # nosemgrep
-
-	return wrapper
 
 
 # Bad input over REST

@@ -27,9 +27,9 @@ frappe.ui.form.on("Manual Order", {
 	refresh(frm) {
 		manual_orders.load_options(frm);
 		if (frm.doc.docstatus === 1) {
-			manual_orders.show_created(frm);
+			if (!((frm.doc.__onload || {}).pickup || {}).is_partner) manual_orders.show_created(frm);
 			manual_orders.add_dispute_button(frm);
-			manual_orders.add_pickup_button(frm);
+			manual_orders.add_pickup_buttons(frm);
 		} else if (frm.doc.docstatus === 0 && frm.doc.outcome !== "Customer Unsure") {
 			manual_orders.live_check(frm);
 		}
@@ -201,14 +201,66 @@ Object.assign(manual_orders, {
 			});
 	},
 
-	// Operations and managers record the pickup; the field itself is never edited by hand.
-	add_pickup_button(frm) {
-		const roles = ["Manual Order Operations", "Manual Order Manager", "System Manager"];
-		if (frm.doc.picked_up || !roles.some((role) => frappe.user.has_role(role))) return;
-		frm.add_custom_button(__("Mark Picked Up"), () =>
+	// SOP §6: the assigned partner's users (and managers) move the pickup; the fields are never edited by hand.
+	add_pickup_buttons(frm) {
+		const pickup = (frm.doc.__onload || {}).pickup || {};
+		(pickup.moves || []).forEach((status) => {
+			frm.add_custom_button(__(status), () => manual_orders.move_pickup(frm, status, pickup), __("Pickup"));
+		});
+		if (pickup.can_assign) {
+			const label = frm.doc.pickup_partner ? __("Reassign Partner") : __("Assign Partner");
+			frm.add_custom_button(label, () => manual_orders.assign_partner(frm), __("Pickup"));
+		}
+		if (pickup.is_partner) {
+			const due = frm.doc.pickup_due_by ? frappe.datetime.str_to_user(frm.doc.pickup_due_by) : "";
+			frm.dashboard.set_headline_alert(
+				`${__("Pickup")}: <b>${frappe.utils.escape_html(__(frm.doc.pickup_status || ""))}</b>
+				${due ? ` · ${__("Due by {0}", [frappe.utils.escape_html(due)])}` : ""}`,
+				frm.doc.sla_breached ? "red" : "blue"
+			);
+		}
+	},
+
+	move_pickup(frm, status, pickup) {
+		const call = (values) =>
 			frappe
-				.call("manual_orders.api.set_picked_up", { order: frm.doc.name, picked_up: 1 })
-				.then(() => frm.reload_doc())
+				.call({
+					method: "manual_orders.api.update_pickup",
+					args: Object.assign({ order: frm.doc.name, status }, values),
+					freeze: true,
+				})
+				.then(() => frm.reload_doc());
+		if (status === "Picked Up" && pickup.needs_imei) {
+			return frappe.prompt(
+				[
+					{ fieldname: "imei", fieldtype: "Data", label: __("IMEI"), reqd: 1, description: __("Dial *#06# on the phone; 15 digits.") },
+					{ fieldname: "imei_evidence", fieldtype: "Attach", label: __("IMEI Check Evidence"), reqd: 1,
+						description: __("Check the IMEI on the central register (CEIR) and attach the screenshot of the result.") },
+				],
+				(values) => call(values),
+				__("Picked Up")
+			);
+		}
+		if (status === "Pickup Failed") {
+			return frappe.prompt(
+				[{ fieldname: "failure_reason", fieldtype: "Link", options: "Pickup Failure Reason", label: __("Pickup Failure Reason"),
+					reqd: 1, get_query: () => ({ filters: { enabled: 1 } }) }],
+				(values) => call(values),
+				__("Pickup Failed")
+			);
+		}
+		return call({});
+	},
+
+	assign_partner(frm) {
+		frappe.prompt(
+			[{ fieldname: "partner", fieldtype: "Link", options: "Pickup Partner", label: __("Pickup Partner"), reqd: 1,
+				get_query: () => ({ filters: { enabled: 1 } }) }],
+			(values) =>
+				frappe
+					.call({ method: "manual_orders.api.assign_pickup_partner", args: { order: frm.doc.name, partner: values.partner } })
+					.then(() => frm.reload_doc()),
+			__("Assign Pickup Partner")
 		);
 	},
 

@@ -3,7 +3,7 @@ from frappe import _
 from frappe.model.workflow import get_workflow_name
 from frappe.utils import getdate, now_datetime
 
-from manual_orders import accountability, catalogue, permissions, record_guard
+from manual_orders import accountability, catalogue, permissions, pickups, record_guard
 from manual_orders.exceptions import (
 	AgentChangeNotAllowed,
 	CancellationReasonRequired,
@@ -85,6 +85,7 @@ class ManualOrder(StoredRowDocument):
 	# end: auto-generated types
 	def onload(self):
 		self.set_onload("next_steps", texts.next_steps(_))
+		self.set_onload("pickup", pickups.pickup_onload(self))
 		if permissions.sees_all():
 			self.set_onload("changes_after_creation", record_guard.changes_after_creation(self))
 
@@ -114,7 +115,15 @@ class ManualOrder(StoredRowDocument):
 		accountability.check_agent_allowed(self.agent)
 		self.refuse(rules.check_customer_sure(self.outcome))
 		self.check_consent()
+		self.book_pickup()
 		self.flags.ignore_version = False  # the creation starts the record managers read
+
+	# SOP §6: the Order ID comes with a place in the slot and, where one has room, a partner.
+	def book_pickup(self):
+		pickups.book_slot(self)
+		pickups.set_pickup_schedule(self)
+		pickups.assign_partner(self)
+		self.picked_up = 0
 
 	def on_update(self):
 		if self.customer_unsure() and self.has_value_changed("outcome"):
@@ -122,6 +131,7 @@ class ManualOrder(StoredRowDocument):
 
 	def on_submit(self):
 		self.set_lead_disposition("Create Order")
+		pickups.create_todos(self)
 
 	# SOP §9: after creation the record only grows; every change is versioned.
 	def before_update_after_submit(self):
@@ -131,6 +141,7 @@ class ManualOrder(StoredRowDocument):
 	def before_cancel(self):
 		record_guard.check_cancel(self)
 		self.flags.ignore_version = False
+		pickups.check_cancellable(self)
 		if not self.cancellation_reason:
 			frappe.throw(
 				_(
@@ -141,8 +152,11 @@ class ManualOrder(StoredRowDocument):
 			)
 
 	def on_cancel(self):
-		self.db_set("lead_lock", None)
+		self.db_set({"lead_lock": None, "imei_lock": None})
 		self.set_lead_disposition("Order Cancelled")
+		pickups.release_slot(self)
+		pickups.free_partner_place(self.pickup_date, self.pickup_partner)
+		pickups.close_todos(self)
 
 	def on_trash(self):
 		if self.docstatus != 0:

@@ -1,0 +1,5 @@
+from manual_orders.catalogue import CatalogueDocument
+
+
+class PickupFailureReason(CatalogueDocument):
+	"""Why a pickup failed, from the list admins keep (SOP §7: where orders fail)."""

@@ -1,0 +1,5 @@
+from manual_orders.permissions import AppDocument
+
+
+class PickupSlotLoad(AppDocument):
+	"""Booked places of one day, kept by manual_orders/pickups.py under a row lock; read-only in the desk."""
