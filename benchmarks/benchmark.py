@@ -18,6 +18,11 @@ What it measures, in one run:
    gunicorn serving the bench (insert + submit per order);
 4. the manager reports and the price/serviceability look-up at 100,000 and
    1,000,000 orders.
+
+`--pickups` measures only the creation path with the pickup step (slot capacity booked
+under its row lock, partner assignment, the partner's ToDo and the partner-assigned
+messages) beside the same path without it (the path before pickups existed) and a Lead
+insert, interleaved run by run on the same site.
 """
 
 import argparse
@@ -30,6 +35,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 import frappe
 import requests
@@ -129,6 +135,56 @@ def full_creation(leads: list[str], values: dict):
 		order.submit()
 
 	return run
+
+
+# The pickup step (issue #14) on and off
+
+
+@contextmanager
+def without_pickups():
+	"""The creation path as it was before pickups: no slot booking, no partner, no ToDo."""
+	from manual_orders import pickups
+	from manual_orders.manual_orders.doctype.manual_order.manual_order import ManualOrder
+
+	book_pickup, create_todos = ManualOrder.book_pickup, pickups.create_todos
+	ManualOrder.book_pickup = lambda self: None
+	pickups.create_todos = lambda order: None
+	try:
+		yield
+	finally:
+		ManualOrder.book_pickup, pickups.create_todos = book_pickup, create_todos
+
+
+def pickup_comparison(repeat: int, values: dict) -> dict:
+	"""Lead insert, creation without and with the pickup step, interleaved run by run."""
+	# Room for every run: the benchmark books one slot of one day many times.
+	frappe.db.set_value("Pickup Slot", values["pickup_slot"], "capacity", 0)
+	frappe.db.sql("update `tabPickup Partner` set daily_capacity = 0")
+	frappe.db.commit()  # nosemgrep
+	from manual_orders.catalogue import clear_catalogue_cache
+
+	clear_catalogue_cache()
+	leads = make_leads(2 * repeat + 10)
+	runs = {"lead_insert": ([], []), "without_pickups": ([], []), "with_pickups": ([], [])}
+	create = full_creation(leads, values)
+	for i in range(repeat + 5):
+		warm = i < 5
+		for label in runs:
+			if label == "lead_insert":
+				result = measure(lead_insert, 1)
+			elif label == "without_pickups":
+				with without_pickups():
+					result = measure(lambda _n, i=i: create(2 * i), 1)
+			else:
+				result = measure(lambda _n, i=i: create(2 * i + 1), 1)
+			if not warm:
+				runs[label][0].extend(result[0])
+				runs[label][1].extend(result[1])
+	out = {label: summary(times, queries) for label, (times, queries) in runs.items()}
+	lead = out["lead_insert"]["median_ms"]
+	for label in ("without_pickups", "with_pickups"):
+		out[label]["ratio_to_lead_median"] = round(out[label]["median_ms"] / lead, 2)
+	return out
 
 
 # Volume
@@ -318,6 +374,9 @@ def main():
 	parser.add_argument("--skip-million", action="store_true")
 	parser.add_argument("--json")
 	parser.add_argument("--reset", action="store_true", help="delete the seeded BM- orders first")
+	parser.add_argument(
+		"--pickups", action="store_true", help="only the creation path with and without pickups"
+	)
 	args = parser.parse_args()
 
 	frappe.init(site=args.site, sites_path=args.sites_path)
@@ -343,6 +402,14 @@ def main():
 		frappe.db.sql(f"delete from `tabManual Order` where name like '{PREFIX}%'")
 		frappe.db.commit()  # nosemgrep
 	measure(lead_insert, 5)  # warm caches
+	if args.pickups:
+		results["pickups"] = pickup_comparison(args.repeat, values)
+		print(json.dumps(results, indent=1))
+		if args.json:
+			with open(args.json, "w") as fh:
+				json.dump(results, fh, indent=1)
+		frappe.destroy()
+		return
 	seed_orders(1_000)
 	creation_round("at_1k_orders")
 

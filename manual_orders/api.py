@@ -95,6 +95,7 @@ def check_order(doc: str | dict) -> dict:
 	values = json.loads(doc) if isinstance(doc, str) else dict(doc)
 	values["doctype"] = "Manual Order"
 	order = frappe.get_doc(values)
+	frappe.has_permission("Manual Order", "create", throw=True)  # the agent's tool, not a reader's
 	order.check_permission("read" if not order.is_new() else "create")
 	order.normalise_inputs()
 	order.set_price()

@@ -38,12 +38,15 @@ scheduler_events = {
 # Malformed REST payloads for Manual Order get a clear 417 instead of Frappe's 500
 before_request = ["manual_orders.rest_guard.check_manual_order_payload"]
 
-# Frappe 15 answers these without permissions: this app's DocTypes go through get_list (overrides/read_paths.py)
+# Frappe 15 answers these without permissions (or sends a form's Versions whole): this app's
+# DocTypes go through get_list and field permissions (overrides/read_paths.py)
 override_whitelisted_methods = {
 	"frappe.client.get_count": "manual_orders.overrides.read_paths.get_count",
 	"frappe.desk.notifications.get_open_count": "manual_orders.overrides.read_paths.get_open_count",
 	"frappe.desk.listview.get_group_by_count": "manual_orders.overrides.read_paths.get_group_by_count",
 	"frappe.desk.form.linked_with.get_submitted_linked_docs": "manual_orders.overrides.read_paths.get_submitted_linked_docs",
+	"frappe.desk.form.load.getdoc": "manual_orders.overrides.read_paths.getdoc",
+	"frappe.desk.form.load.get_docinfo": "manual_orders.overrides.read_paths.get_docinfo",
 }
 
 # Agents see their own orders; managers see all; judged on the stored row (manual_orders/permissions.py)
@@ -67,6 +70,7 @@ has_permission = {
 	"Manual Order Refusal Count": "manual_orders.permissions.has_agent_record_permission",
 	"Manual Order Agent Restriction": "manual_orders.permissions.has_agent_record_permission",
 	"Pickup Partner": "manual_orders.permissions.has_pickup_partner_permission",
+	"File": "manual_orders.permissions.has_file_permission",
 }
 
 # Files attached to orders: checked against the order (manual_orders/permissions.py)

@@ -129,9 +129,10 @@ def has_manual_order_permission(doc, ptype=None, user=None) -> bool:
 		return False
 	if ptype in READ_PTYPES and reads_all(user):
 		return True
-	if _is_own(doc, user):
-		return True
-	return ptype in PARTNER_PTYPES and is_partner_order(doc, user)
+	own = _is_own(doc, user)  # None for a document with neither a name nor __islocal: role permissions decide
+	if own or ptype not in PARTNER_PTYPES:
+		return own
+	return is_partner_order(doc, user) or own
 
 
 def is_partner_order(doc, user: str) -> bool:
@@ -250,6 +251,20 @@ def file_query(user: str | None = None) -> str:
 		for doctype, query in ATTACHMENT_OWNERS.items()
 	)
 	return f"(ifnull(`tabFile`.`attached_to_doctype`, '') not in ({guarded}) or {own})"
+
+
+def has_file_permission(doc, ptype=None, user=None) -> bool:
+	"""A partner's user reads an order's files only if they uploaded them or they are the
+	IMEI evidence: the agent's attachments (bank or identity papers) are not what a pickup
+	needs. Everyone else gets Frappe's own answer (the order's permission)."""
+	user = user or frappe.session.user
+	if doc.attached_to_doctype != "Manual Order" or not doc.attached_to_name or doc.owner == user:
+		return True
+	if reads_all(user) or not acts_for_partner(user):
+		return True
+	if doc.attached_to_field == "imei_evidence":
+		return True
+	return frappe.db.get_value("Manual Order", doc.attached_to_name, "agent") == user
 
 
 def check_attachment(doc, method=None) -> None:

@@ -8,6 +8,9 @@
   permissions (the same yes/no question, through a ToDo the asker made).
 - `frappe.desk.form.linked_with.get_submitted_linked_docs` names every submitted document
   linked to a Lead, another agent's orders included.
+- `frappe.desk.form.load.getdoc` / `get_docinfo` send a form's Versions whole: a reader who
+  may not read a field (a pickup partner, the order's payment and consent fields) would
+  read its old and new values in the timeline. Those changes are left out for that reader.
 
 For the Manual Orders module's DocTypes (and their child tables) these go through
 `frappe.get_list` or the document's permission, so role permissions and
@@ -16,9 +19,11 @@ For the Manual Orders module's DocTypes (and their child tables) these go throug
 
 import frappe
 from frappe.client import get_count as frappe_get_count
+from frappe.desk.form import load
 from frappe.desk.form.linked_with import get_submitted_linked_docs as frappe_get_submitted_linked_docs
 from frappe.desk.listview import get_group_by_count as frappe_get_group_by_count
 from frappe.desk.notifications import get_open_count as frappe_get_open_count
+from frappe.model import get_permitted_fields
 from frappe.utils import get_safe_filters
 
 MODULE = "Manual Orders"
@@ -88,3 +93,35 @@ def get_submitted_linked_docs(doctype: str, name: str, ignore_doctypes_on_cancel
 		if not is_ours(d["doctype"]) or frappe.has_permission(d["doctype"], "read", d["name"])
 	]
 	return {"docs": docs, "count": len(docs)}
+
+
+@frappe.whitelist()
+def getdoc(doctype: str, name: str, user: str | None = None):
+	load.getdoc(doctype, name, user)
+	strip_unreadable_versions(doctype)
+
+
+@frappe.whitelist()
+def get_docinfo(doc=None, doctype: str | None = None, name: str | None = None):
+	load.get_docinfo(doc, doctype, name)
+	strip_unreadable_versions(doctype or (doc.doctype if doc else None))
+
+
+def strip_unreadable_versions(doctype: str | None) -> None:
+	"""Keeps, of each Version in the docinfo, only the changes to fields the user may read."""
+	docinfo = frappe.response.get("docinfo")
+	if not (doctype and docinfo and docinfo.get("versions") and is_ours(doctype)):
+		return
+	readable = set(get_permitted_fields(doctype, user=frappe.session.user))
+	if {df.fieldname for df in frappe.get_meta(doctype).fields} <= readable:
+		return
+	versions = []
+	for version in docinfo["versions"]:
+		data = frappe.parse_json(version.get("data") or "{}")
+		data["changed"] = [change for change in data.get("changed") or [] if change[0] in readable]
+		data["row_changed"] = [row for row in data.get("row_changed") or [] if row[0] in readable]
+		data["added"] = [row for row in data.get("added") or [] if row[0] in readable]
+		data["removed"] = [row for row in data.get("removed") or [] if row[0] in readable]
+		if any(data.get(key) for key in ("changed", "row_changed", "added", "removed")):
+			versions.append({**version, "data": frappe.as_json(data)})
+	docinfo["versions"] = versions

@@ -1,7 +1,8 @@
 """Orders created before pickups were tracked get a pickup status and an SLA once.
 
 `picked_up` set by hand becomes Picked Up; any other created order is Scheduled (in the
-managers' queue of pickups without a partner) with its due time at the end of its slot.
+managers' queue of pickups without a partner). Pickups from today on get their due time,
+the end of their slot; older ones were never tracked, so the SLA job leaves them alone.
 Phones record their IMEI from now on.
 """
 
@@ -14,7 +15,8 @@ def execute():
 	frappe.db.sql(
 		"""update `tabManual Order` o left join `tabPickup Slot` s on s.name = o.pickup_slot
 		set o.pickup_status = if(o.picked_up = 1, 'Picked Up', 'Scheduled'),
-			o.pickup_due_by = if(s.end_time is null, null, timestamp(o.pickup_date, s.end_time))
+			o.pickup_due_by = if(s.end_time is null or o.pickup_date < curdate(), null,
+				timestamp(o.pickup_date, s.end_time))
 		where o.docstatus = 1 and ifnull(o.pickup_status, '') = ''"""
 	)
 	if not frappe.db.count("Device Type", {"has_imei": 1}):

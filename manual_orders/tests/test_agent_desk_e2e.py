@@ -19,7 +19,17 @@ from pathlib import Path
 import frappe
 import requests
 
-from manual_orders.tests.utils import AGENT, SiteTestCase, make_lead
+from manual_orders.tests.utils import (
+	AGENT,
+	MANAGER,
+	SiteTestCase,
+	as_user,
+	delete_orders,
+	make_lead,
+	make_user,
+	order_values,
+	with_consent,
+)
 
 try:
 	from playwright import sync_api as playwright
@@ -29,6 +39,9 @@ except ImportError:  # Frappe's runner: the bench env has no playwright
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PASSWORD = "Agent-e2e-Pass-2026!"
+PARTNER_USER = "partner.e2e@manual-orders.test"
+E2E_PARTNER = "E2E Doorstep Pickups"
+IMEI = "490154203237518"
 
 
 def free_port() -> int:
@@ -42,6 +55,8 @@ def serve_site() -> tuple[str, subprocess.Popen]:
 	from frappe.utils.password import update_password
 
 	update_password(AGENT, PASSWORD)
+	make_user(PARTNER_USER, "Pickup Partner")
+	update_password(PARTNER_USER, PASSWORD)
 	frappe.db.commit()  # nosemgrep: the server process must see the password
 	port = free_port()
 	sites_path = os.path.abspath(os.environ.get("SITES_PATH", "."))
@@ -130,6 +145,102 @@ class TestAgentDesk(SiteTestCase):
 		cls.server.terminate()
 		cls.server.wait(timeout=30)
 		super().tearDownClass()
+
+	def login(self, page, user: str):
+		page.goto(page.base_url + "/login")
+		page.fill("#login_email", user)
+		page.fill("#login_password", PASSWORD)
+		page.click(".btn-login")
+		page.wait_for_url("**/app**")
+
+	def test_partner_marks_an_order_picked_up_in_the_desk(self):
+		"""The partner's user: their pickups in the list, then Out for Pickup and Picked Up with the IMEI."""
+		order = self.order_for_the_e2e_partner()
+		try:
+			with open_page(self.served_site) as page:
+				self.login(page, PARTNER_USER)
+				page.goto(page.base_url + "/app/manual-order?docstatus=1")
+				page.wait_for_selector(f".list-row:has-text('{order}')")
+				shown = page.locator(".result").inner_text()
+				assert order in shown
+				shot(page, "7-partner-pickups")
+
+				page.goto(f"{page.base_url}/app/manual-order/{order}")
+				page.wait_for_function(f"cur_frm && cur_frm.doc.name === '{order}'")
+				assert not page.evaluate("cur_frm.doc.upi_id || cur_frm.doc.consent_customer_words || ''")
+				page.get_by_role("button", name="Pickup").click()
+				page.locator(".dropdown-menu.show .dropdown-item", has_text="Out for Pickup").click()
+				page.wait_for_function("cur_frm.doc.pickup_status === 'Out for Pickup'")
+
+				evidence = page.request.post(
+					page.base_url + "/api/method/upload_file",
+					headers={"X-Frappe-CSRF-Token": page.evaluate("frappe.csrf_token")},
+					multipart={
+						"file": {
+							"name": "ceir-check.png",
+							"mimeType": "image/png",
+							"buffer": b"\x89PNG ceir",
+						},
+						"is_private": "1",
+					},
+				).json()["message"]["file_url"]
+				page.get_by_role("button", name="Pickup").click()
+				page.locator(".dropdown-menu.show .dropdown-item", has_text="Picked Up").click()
+				page.wait_for_function("window.cur_dialog && cur_dialog.fields_dict.imei_evidence")
+				page.fill(".modal.show input[data-fieldname='imei']", "49015420323751")  # a digit short
+				page.evaluate("([v]) => cur_dialog.set_value('imei_evidence', v)", [evidence])
+				page.locator(".modal.show .btn-primary").click()
+				page.wait_for_selector(".modal.show .msgprint:has-text('not a valid 15-digit IMEI')")
+				page.locator(".modal.show .btn-modal-close").last.click()
+				page.wait_for_timeout(500)
+				page.get_by_role("button", name="Pickup").click()
+				page.locator(".dropdown-menu.show .dropdown-item", has_text="Picked Up").click()
+				page.wait_for_function("window.cur_dialog && cur_dialog.fields_dict.imei_evidence")
+				page.fill(".modal.show input[data-fieldname='imei']", IMEI)
+				page.evaluate("([v]) => cur_dialog.set_value('imei_evidence', v)", [evidence])
+				page.locator(".modal.show .btn-primary").click()
+				page.wait_for_function("cur_frm.doc.pickup_status === 'Picked Up'")
+				page.wait_for_timeout(800)
+				page.evaluate("cur_frm.scroll_to_field('pickup_partner')")
+				page.evaluate("document.querySelectorAll('#alert-container .alert').forEach((a) => a.remove())")
+				shot(page, "8-partner-picked-up")
+			frappe.db.rollback()  # a fresh snapshot: the server committed the pickup
+			stored = frappe.db.get_value(
+				"Manual Order", order, ["pickup_status", "picked_up", "imei", "imei_checked_by"], as_dict=True
+			)
+			assert (stored.pickup_status, stored.picked_up, stored.imei) == ("Picked Up", 1, IMEI)
+			assert stored.imei_checked_by == PARTNER_USER
+		finally:
+			frappe.db.rollback()
+			delete_orders([order])
+			frappe.db.delete("Pickup Partner User", {"parent": E2E_PARTNER})
+			frappe.db.delete("Pickup Partner Pincode", {"parent": E2E_PARTNER})
+			frappe.db.delete("Pickup Partner", {"name": E2E_PARTNER})
+			frappe.db.commit()  # nosemgrep: undoing the committed set-up
+
+	def order_for_the_e2e_partner(self) -> str:
+		"""A created order given by a manager to a partner the partner user acts for (committed)."""
+		from manual_orders.api import assign_pickup_partner
+
+		if not frappe.db.exists("Pickup Partner", E2E_PARTNER):
+			frappe.get_doc(
+				{
+					"doctype": "Pickup Partner",
+					"partner_name": E2E_PARTNER,
+					"pincodes": [{"pincode": "560001"}],
+					"users": [{"user": PARTNER_USER}],
+				}
+			).insert()
+		with as_user(AGENT):
+			order = frappe.get_doc(
+				with_consent(order_values(customer_name="Kavya Rao", mobile_no="9845098450"))
+			).insert()
+			order.submit()
+		with as_user(MANAGER):
+			if order.pickup_partner != E2E_PARTNER:
+				assign_pickup_partner(order.name, E2E_PARTNER)
+		frappe.db.commit()  # nosemgrep: the served site must see the order
+		return order.name
 
 	def test_agent_creates_an_order_from_a_lead_in_the_desk(self):
 		with open_page(self.served_site) as page:

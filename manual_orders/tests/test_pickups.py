@@ -32,7 +32,7 @@ from manual_orders.tests.utils import (
 IMEI = "490154203237518"
 OTHER_IMEI = "356938035643809"
 # A pincode of Bengaluru the demo partners do not cover: the tests' own partners do.
-TEST_PINCODE = "560100"
+TEST_PINCODE = "560097"
 PARTNER_USER = "partner.one@manual-orders.test"
 OTHER_PARTNER_USER = "partner.two@manual-orders.test"
 OPERATIONS_USER = "operations@manual-orders.test"
@@ -522,11 +522,11 @@ class TestPartnersSeeOnlyTheirPickups(PickupTestCase):
 
 	@committed
 	def test_a_partner_reads_and_moves_only_its_own_orders(self):
-		make_area("560101")
+		make_area("560098")
 		make_partner("Test Alpha", users=[PARTNER_USER])
-		make_partner("Test Beta", users=[OTHER_PARTNER_USER], pincodes=("560101",))
+		make_partner("Test Beta", users=[OTHER_PARTNER_USER], pincodes=("560098",))
 		mine = created(call_notes="Customer prefers a call before arrival")
-		theirs = created(pincode="560101")
+		theirs = created(pincode="560098")
 		frappe.db.commit()  # nosemgrep
 		self.assertEqual((mine.pickup_partner, theirs.pickup_partner), ("Test Alpha", "Test Beta"))
 		partner = Api(PARTNER_USER)

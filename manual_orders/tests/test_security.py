@@ -236,10 +236,11 @@ class TestSecurity(SiteTestCase):
 		frappe.db.rollback()
 		assert [status for status, _ in results].count(200) == 1, [s for s, _ in results]
 		assert frappe.db.get_value("Manual Order", order.name, "docstatus") == 1
-		channels = frappe.get_all(
-			"Manual Order Message", filters={"manual_order": order.name}, pluck="channel"
+		messages = frappe.get_all(
+			"Manual Order Message", filters={"manual_order": order.name}, fields=["notification", "channel"]
 		)
-		assert channels and len(channels) == len(set(channels))  # one message per channel, never two
+		sent = [(m.notification, m.channel) for m in messages]
+		assert sent and len(sent) == len(set(sent))  # one message per Notification and channel, never two
 
 	# Faults
 
