@@ -159,6 +159,7 @@ def pickup_comparison(repeat: int, values: dict) -> dict:
 	"""Lead insert, creation without and with the pickup step, interleaved run by run."""
 	# Room for every run: the benchmark books one slot of one day many times.
 	frappe.db.set_value("Pickup Slot", values["pickup_slot"], "capacity", 0)
+	frappe.db.delete("Pickup Slot City Capacity", {"parent": values["pickup_slot"]})
 	frappe.db.sql("update `tabPickup Partner` set daily_capacity = 0")
 	frappe.db.commit()  # nosemgrep
 	from manual_orders.catalogue import clear_catalogue_cache
