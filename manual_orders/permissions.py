@@ -253,18 +253,19 @@ def file_query(user: str | None = None) -> str:
 	return f"(ifnull(`tabFile`.`attached_to_doctype`, '') not in ({guarded}) or {own})"
 
 
-def has_file_permission(doc, ptype=None, user=None) -> bool:
+def has_file_permission(doc, ptype=None, user=None) -> bool | None:
 	"""A partner's user reads an order's files only if they uploaded them or they are the
 	IMEI evidence: the agent's attachments (bank or identity papers) are not what a pickup
-	needs. Everyone else gets Frappe's own answer (the order's permission)."""
+	needs. None leaves the answer to Frappe's own File rule (the first hook with an answer
+	decides, so this one never answers True)."""
 	user = user or frappe.session.user
 	if doc.attached_to_doctype != "Manual Order" or not doc.attached_to_name or doc.owner == user:
-		return True
-	if reads_all(user) or not acts_for_partner(user):
-		return True
-	if doc.attached_to_field == "imei_evidence":
-		return True
-	return frappe.db.get_value("Manual Order", doc.attached_to_name, "agent") == user
+		return None
+	if reads_all(user) or not acts_for_partner(user) or doc.attached_to_field == "imei_evidence":
+		return None
+	if frappe.db.get_value("Manual Order", doc.attached_to_name, "agent") == user:
+		return None
+	return False
 
 
 def check_attachment(doc, method=None) -> None:

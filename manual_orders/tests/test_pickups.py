@@ -498,6 +498,42 @@ class TestThePickup(PickupTestCase):
 		self.assertIn("Customer not reachable: 1", " ".join(row["failure_reasons"] for row in sla))
 
 
+class TestPartnersFiles(PickupTestCase):
+	def test_a_partner_reads_the_evidence_but_not_the_agents_attachments_and_nobody_gains_a_file(self):
+		make_partner("Test Alpha", users=[PARTNER_USER])
+		order = created()
+		picked_up(order)
+		with as_user(AGENT):
+			papers = frappe.get_doc(
+				{
+					"doctype": "File",
+					"file_name": "bank-proof.png",
+					"content": b"bank papers",
+					"is_private": 1,
+					"attached_to_doctype": "Manual Order",
+					"attached_to_name": order.name,
+				}
+			).insert()
+			private_note = frappe.get_doc(
+				{"doctype": "File", "file_name": "mine.txt", "content": b"agent only", "is_private": 1}
+			).insert()
+		evidence = frappe.get_doc(
+			"File", {"attached_to_name": order.name, "attached_to_field": "imei_evidence"}
+		)
+		for user, file, readable in (
+			(PARTNER_USER, evidence, True),
+			(PARTNER_USER, papers, False),
+			(OTHER_PARTNER_USER, evidence, False),
+			(AGENT, papers, True),
+			(AGENT, evidence, True),
+			(MANAGER, papers, True),
+			(PARTNER_USER, private_note, False),
+			(OTHER_AGENT, private_note, False),
+		):
+			with self.subTest(user=user, file=file.file_name):
+				self.assertEqual(frappe.has_permission("File", "read", file, user=user), readable)
+
+
 class TestPartnersSeeOnlyTheirPickups(PickupTestCase):
 	"""Over REST, as the partner's users: their orders, only what a pickup needs."""
 
