@@ -23,6 +23,8 @@ override_doctype_dashboards = {
 # WhatsApp as a Notification channel; SMS/WhatsApp for Manual Order through the outbox
 override_doctype_class = {
 	"Notification": "manual_orders.overrides.notification.ManualOrdersNotification",
+	# An order's private files: downloads ask the app's File rule too (overrides/file.py)
+	"File": "manual_orders.overrides.file.ManualOrdersFile",
 }
 
 scheduler_events = {
@@ -37,6 +39,8 @@ scheduler_events = {
 
 # Malformed REST payloads for Manual Order get a clear 417 instead of Frappe's 500
 before_request = ["manual_orders.rest_guard.check_manual_order_payload"]
+# After authentication: a reader who may not read a field may not filter or sort by it either
+auth_hooks = ["manual_orders.rest_guard.refuse_unreadable_filters"]
 
 # Frappe 15 answers these without permissions (or sends a form's Versions whole): this app's
 # DocTypes go through get_list and field permissions (overrides/read_paths.py)
@@ -61,6 +65,8 @@ permission_query_conditions = {
 	"Manual Order Agent Restriction": "manual_orders.permissions.restriction_query",
 	"File": "manual_orders.permissions.file_query",
 	"Pickup Partner": "manual_orders.permissions.pickup_partner_query",
+	"Pickup Partner User": "manual_orders.permissions.pickup_partner_row_query",
+	"Pickup Partner Pincode": "manual_orders.permissions.pickup_partner_row_query",
 }
 has_permission = {
 	"Manual Order": "manual_orders.permissions.has_manual_order_permission",
@@ -76,6 +82,7 @@ has_permission = {
 # Files attached to orders: checked against the order (manual_orders/permissions.py)
 doc_events = {
 	"File": {"before_validate": "manual_orders.permissions.check_attachment"},
+	"Document Follow": {"before_insert": "manual_orders.permissions.check_follow"},
 }
 
 # Frappe's test runner (bench run-tests --app manual_orders): setup wizard, demo catalogue, test users

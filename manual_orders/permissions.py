@@ -155,6 +155,49 @@ def pickup_partner_query(user: str | None = None) -> str:
 	return f"`tabPickup Partner`.`name` in ({partners_query(user)})"
 
 
+def pickup_partner_row_query(user: str | None = None, doctype: str | None = None) -> str:
+	"""A partner's users and pincodes, read directly: only their own partner's."""
+	user = user or frappe.session.user
+	if reads_all(user):
+		return ""
+	return f"`tab{doctype}`.`parent` in ({partners_query(user)})"
+
+
+def reads_every_field(doctype: str, user: str | None = None) -> bool:
+	"""True unless field permission levels hide some of the DocType's fields from the user."""
+	from frappe.model import get_permitted_fields
+
+	user = user or frappe.session.user
+	if user == "Administrator":
+		return True
+	meta = frappe.get_meta(doctype)
+	readable = set(get_permitted_fields(doctype, user=user))
+	return all(df.fieldname in readable for df in meta.fields if df.fieldtype not in no_value_fields())
+
+
+def no_value_fields():
+	from frappe.model import no_value_fields as fields
+
+	return fields
+
+
+def check_follow(doc, method=None) -> None:
+	"""`Document Follow.before_insert`: Frappe's `follow_document` checks nothing, and the
+	digest mails every change of the document. Following an order (or another record of
+	this app) needs read permission on it and on every one of its fields."""
+	if frappe.get_meta(doc.ref_doctype).module != "Manual Orders":
+		return
+	user = doc.user or frappe.session.user
+	if not (
+		frappe.has_permission(doc.ref_doctype, "read", doc.ref_docname, user=user)
+		and reads_every_field(doc.ref_doctype, user)
+	):
+		frappe.throw(
+			_("{0} {1} cannot be followed by {2}.").format(_(doc.ref_doctype), doc.ref_docname, user),
+			frappe.PermissionError,
+		)
+
+
 def has_pickup_partner_permission(doc, ptype=None, user=None) -> bool:
 	user = user or frappe.session.user
 	if reads_all(user):
@@ -287,8 +330,8 @@ def check_attachment(doc, method=None) -> None:
 			"name": ("!=", doc.name or ""),
 			"attached_to_doctype": ("in", list(ATTACHMENT_OWNERS)),
 		},
-		fields=["attached_to_doctype", "attached_to_name"],
+		fields=["name", "attached_to_doctype", "attached_to_name"],
 	)
 	for other in others:
-		if not frappe.has_permission(other.attached_to_doctype, "read", other.attached_to_name):
+		if not frappe.has_permission("File", "read", doc=frappe.get_doc("File", other.name)):
 			frappe.throw(_("That file belongs to an order you may not read."), frappe.PermissionError)

@@ -307,18 +307,22 @@ def record_imei(order, imei: str) -> list[str]:
 
 
 def evidence_file(file_url: str, order) -> str | None:
-	"""A file the caller uploaded (not yet attached, or already this order's): the CEIR check's evidence."""
+	"""The CEIR check's evidence: a file the caller uploaded themself for this pickup. Its URL
+	must be no other File's, so neither someone else's file nor another order's evidence passes."""
 	files = frappe.get_all(
 		"File",
-		filters={"file_url": file_url, "owner": frappe.session.user, "is_folder": 0},
-		fields=["name", "attached_to_doctype", "attached_to_name"],
+		filters={"file_url": file_url, "is_folder": 0},
+		fields=["name", "owner", "attached_to_doctype", "attached_to_name"],
 	)
-	for file in files:
-		if not file.attached_to_name or (
-			file.attached_to_doctype == order.doctype and file.attached_to_name == order.name
-		):
-			return file.name
-	return None
+	if len(files) != 1 or files[0].owner != frappe.session.user:
+		return None
+	file = files[0]
+	if file.attached_to_name and (file.attached_to_doctype, file.attached_to_name) != (
+		order.doctype,
+		order.name,
+	):
+		return None
+	return file.name
 
 
 def attach_evidence(order, file_name: str) -> list[str]:

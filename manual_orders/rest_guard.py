@@ -63,3 +63,72 @@ def first_problem(document: dict) -> str | None:
 		elif isinstance(value, list | dict):
 			return _("{0}: send a single value, not {1}.").format(_(field.label), type(value).__name__)
 	return None
+
+
+# Field permission levels hide fields from a reader's results (Frappe 15 applies them to the
+# columns selected), but not from filters or sorting: a pickup partner could ask "is there an
+# order X whose upi_id starts with ab?" and read a hidden field out one answer at a time.
+GUARDED_DOCTYPES = ("Manual Order", "Manual Order Condition", "Manual Order Accessory")
+FILTER_PARAMS = ("filters", "or_filters", "current_filters")
+SQL_PARAMS = ("order_by", "group_by", "searchfield", "sort_by", "field")
+
+
+def refuse_unreadable_filters() -> None:
+	"""`auth_hooks` (after Frappe has authenticated the request): a reader who may not read a
+	field of Manual Order may not filter, sort or group by it through any list, count or search."""
+	doctype = requested_doctype()
+	if doctype not in GUARDED_DOCTYPES or frappe.session.user in ("Guest", "Administrator"):
+		return
+	from manual_orders.permissions import reads_every_field
+
+	if reads_every_field(DOCTYPE):
+		return
+	hidden = unreadable_fields()
+	for param in FILTER_PARAMS + SQL_PARAMS:
+		value = frappe.form_dict.get(param)
+		if value and mentioned_fields(value, param in FILTER_PARAMS) & hidden:
+			frappe.throw(
+				_("You may not filter or sort Manual Orders by a field you cannot read."),
+				frappe.PermissionError,
+			)
+
+
+def requested_doctype() -> str | None:
+	request = getattr(frappe.local, "request", None)
+	path = request.path if request else ""
+	for prefix in ("/api/resource/", "/api/v2/document/"):
+		if path.startswith(prefix):
+			from urllib.parse import unquote
+
+			return unquote(path[len(prefix) :].split("/")[0])
+	return frappe.form_dict.get("doctype") if isinstance(frappe.form_dict.get("doctype"), str) else None
+
+
+def unreadable_fields() -> set[str]:
+	from frappe.model import get_permitted_fields
+
+	readable = set(get_permitted_fields(DOCTYPE, user=frappe.session.user))
+	return {df.fieldname for df in frappe.get_meta(DOCTYPE).fields if df.fieldname not in readable}
+
+
+def mentioned_fields(value, is_filter: bool) -> set[str]:
+	"""Every word that could name a column in a filter's field position or an SQL fragment."""
+	import re
+
+	if isinstance(value, str) and is_filter and value.strip()[:1] in ("[", "{"):
+		try:
+			value = frappe.parse_json(value)
+		except ValueError:
+			pass
+	texts = []
+	if isinstance(value, dict):
+		texts = [str(key) for key in value]
+	elif isinstance(value, list | tuple):
+		for item in value:
+			if isinstance(item, list | tuple) and item:
+				texts.append(str(item[1] if len(item) >= 4 else item[0]))
+			else:
+				texts.append(str(item))
+	else:
+		texts = [str(value)]
+	return {word for text in texts for word in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text)}

@@ -8,9 +8,11 @@
   permissions (the same yes/no question, through a ToDo the asker made).
 - `frappe.desk.form.linked_with.get_submitted_linked_docs` names every submitted document
   linked to a Lead, another agent's orders included.
-- `frappe.desk.form.load.getdoc` / `get_docinfo` send a form's Versions whole: a reader who
-  may not read a field (a pickup partner, the order's payment and consent fields) would
-  read its old and new values in the timeline. Those changes are left out for that reader.
+- `frappe.desk.form.load.getdoc` / `get_docinfo` send a form's Versions, Info comments and
+  attachment list whole: a reader who may not read some fields (a pickup partner: payment,
+  consent, notes) would read them in the timeline. For that reader the Versions keep only
+  readable fields, Info comments (consent withdrawn, dispute words) and attachment logs are
+  left out, and only the attachments the reader may open are listed.
 
 For the Manual Orders module's DocTypes (and their child tables) these go through
 `frappe.get_list` or the document's permission, so role permissions and
@@ -98,25 +100,36 @@ def get_submitted_linked_docs(doctype: str, name: str, ignore_doctypes_on_cancel
 @frappe.whitelist()
 def getdoc(doctype: str, name: str, user: str | None = None):
 	load.getdoc(doctype, name, user)
-	strip_unreadable_versions(doctype)
+	strip_unreadable_docinfo(doctype)
 
 
 @frappe.whitelist()
 def get_docinfo(doc=None, doctype: str | None = None, name: str | None = None):
 	load.get_docinfo(doc, doctype, name)
-	strip_unreadable_versions(doctype or (doc.doctype if doc else None))
+	strip_unreadable_docinfo(doctype or (doc.doctype if doc else None))
 
 
-def strip_unreadable_versions(doctype: str | None) -> None:
-	"""Keeps, of each Version in the docinfo, only the changes to fields the user may read."""
+def strip_unreadable_docinfo(doctype: str | None) -> None:
+	from manual_orders.permissions import reads_every_field
+
 	docinfo = frappe.response.get("docinfo")
-	if not (doctype and docinfo and docinfo.get("versions") and is_ours(doctype)):
+	if not (doctype and docinfo and is_ours(doctype)) or reads_every_field(doctype):
 		return
+	strip_unreadable_versions(docinfo, doctype)
+	docinfo["info_logs"] = []
+	docinfo["attachment_logs"] = []
+	docinfo["attachments"] = [
+		attachment
+		for attachment in docinfo.get("attachments") or []
+		if frappe.has_permission("File", "read", doc=frappe.get_doc("File", attachment.name))
+	]
+
+
+def strip_unreadable_versions(docinfo: dict, doctype: str) -> None:
+	"""Keeps, of each Version in the docinfo, only the changes to fields the user may read."""
 	readable = set(get_permitted_fields(doctype, user=frappe.session.user))
-	if {df.fieldname for df in frappe.get_meta(doctype).fields} <= readable:
-		return
 	versions = []
-	for version in docinfo["versions"]:
+	for version in docinfo.get("versions") or []:
 		data = frappe.parse_json(version.get("data") or "{}")
 		data["changed"] = [change for change in data.get("changed") or [] if change[0] in readable]
 		data["row_changed"] = [row for row in data.get("row_changed") or [] if row[0] in readable]

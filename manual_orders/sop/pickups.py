@@ -146,9 +146,15 @@ def normalise_imei(value) -> str:
 	return "".join(ch for ch in formats.text(value) if not ch.isspace() and ch not in "-/")
 
 
+def is_ascii_digits(number: str) -> bool:
+	"""0-9 only: Python's isdigit() also takes other scripts' digits, which MariaDB's
+	collation would not match against the same IMEI in ASCII."""
+	return bool(number) and all("0" <= ch <= "9" for ch in number)
+
+
 def luhn_valid(number: str) -> bool:
 	"""The Luhn check digit, which every IMEI carries as its 15th digit."""
-	if not number.isdigit():
+	if not is_ascii_digits(number):
 		return False
 	total = 0
 	for position, digit in enumerate(reversed(number)):
@@ -171,7 +177,7 @@ def check_imei(imei) -> list[Violation]:
 				"IMEI: a phone is picked up only with its IMEI; dial *#06# on the phone and enter the 15 digits."
 			),
 		)
-	if len(number) != IMEI_LENGTH or not luhn_valid(number):
+	if len(number) != IMEI_LENGTH or not luhn_valid(number) or len(set(number)) == 1:
 		return _v(
 			"imei",
 			"SOP-6-IMEI",

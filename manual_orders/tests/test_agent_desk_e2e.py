@@ -202,7 +202,9 @@ class TestAgentDesk(SiteTestCase):
 				page.wait_for_function("cur_frm.doc.pickup_status === 'Picked Up'")
 				page.wait_for_timeout(800)
 				page.evaluate("cur_frm.scroll_to_field('pickup_partner')")
-				page.evaluate("document.querySelectorAll('#alert-container .alert').forEach((a) => a.remove())")
+				page.evaluate(
+					"document.querySelectorAll('#alert-container .alert').forEach((a) => a.remove())"
+				)
 				shot(page, "8-partner-picked-up")
 			frappe.db.rollback()  # a fresh snapshot: the server committed the pickup
 			stored = frappe.db.get_value(

@@ -117,7 +117,7 @@ def evidence_of(user: str) -> str:
 			{
 				"doctype": "File",
 				"file_name": f"ceir-{frappe.generate_hash(length=6)}.png",
-				"content": b"\x89PNG ceir check",
+				"content": b"\x89PNG ceir check " + frappe.generate_hash(length=12).encode(),
 				"is_private": 1,
 			}
 		).insert()
@@ -499,39 +499,84 @@ class TestThePickup(PickupTestCase):
 
 
 class TestPartnersFiles(PickupTestCase):
-	def test_a_partner_reads_the_evidence_but_not_the_agents_attachments_and_nobody_gains_a_file(self):
+	def setUp(self):
+		super().setUp()
 		make_partner("Test Alpha", users=[PARTNER_USER])
-		order = created()
-		picked_up(order)
+		self.order = created()
+		picked_up(self.order)
 		with as_user(AGENT):
-			papers = frappe.get_doc(
+			self.papers = frappe.get_doc(
 				{
 					"doctype": "File",
 					"file_name": "bank-proof.png",
-					"content": b"bank papers",
+					"content": b"bank papers " + frappe.generate_hash(length=12).encode(),
 					"is_private": 1,
 					"attached_to_doctype": "Manual Order",
-					"attached_to_name": order.name,
+					"attached_to_name": self.order.name,
 				}
 			).insert()
-			private_note = frappe.get_doc(
-				{"doctype": "File", "file_name": "mine.txt", "content": b"agent only", "is_private": 1}
+			self.private_note = frappe.get_doc(
+				{
+					"doctype": "File",
+					"file_name": "mine.txt",
+					"content": b"agent only " + frappe.generate_hash(length=12).encode(),
+					"is_private": 1,
+				}
 			).insert()
-		evidence = frappe.get_doc(
-			"File", {"attached_to_name": order.name, "attached_to_field": "imei_evidence"}
+		self.evidence = frappe.get_doc(
+			"File", {"attached_to_name": self.order.name, "attached_to_field": "imei_evidence"}
 		)
+
+	def test_a_partner_reads_and_downloads_the_evidence_not_the_agents_attachments(self):
 		for user, file, readable in (
-			(PARTNER_USER, evidence, True),
-			(PARTNER_USER, papers, False),
-			(OTHER_PARTNER_USER, evidence, False),
-			(AGENT, papers, True),
-			(AGENT, evidence, True),
-			(MANAGER, papers, True),
-			(PARTNER_USER, private_note, False),
-			(OTHER_AGENT, private_note, False),
+			(PARTNER_USER, self.evidence, True),
+			(PARTNER_USER, self.papers, False),
+			(OTHER_PARTNER_USER, self.evidence, False),
+			(AGENT, self.papers, True),
+			(AGENT, self.evidence, True),
+			(MANAGER, self.papers, True),
+			(PARTNER_USER, self.private_note, False),  # the hook never opens a file Frappe keeps closed
+			(OTHER_AGENT, self.private_note, False),
 		):
-			with self.subTest(user=user, file=file.file_name):
+			with self.subTest(user=user, file=file.file_name), as_user(user):
 				self.assertEqual(frappe.has_permission("File", "read", file, user=user), readable)
+				# what /private/files/... asks before sending the file
+				self.assertEqual(frappe.get_doc("File", file.name).is_downloadable(), readable)
+
+	def test_the_form_lists_only_the_attachments_a_partner_may_open(self):
+		from manual_orders.overrides.read_paths import getdoc
+
+		with as_user(PARTNER_USER):
+			frappe.local.response = frappe._dict(docs=[])
+			getdoc("Manual Order", self.order.name)
+			docinfo = frappe.response.docinfo
+		self.assertEqual([a.name for a in docinfo.attachments], [self.evidence.name])
+		self.assertEqual((docinfo.info_logs, docinfo.attachment_logs), ([], []))
+
+	def test_another_files_url_is_neither_a_new_file_nor_evidence(self):
+		with as_user(PARTNER_USER), self.assertRaises(frappe.PermissionError):
+			frappe.get_doc({"doctype": "File", "file_url": self.papers.file_url, "is_private": 1}).insert()
+		second = created()
+		with as_user(PARTNER_USER):
+			update_pickup(second.name, "Out for Pickup")
+			for url in (self.evidence.file_url, self.papers.file_url):  # reused, or not the caller's
+				with self.subTest(url=url), self.assertRaises(InvalidImei):
+					update_pickup(second.name, "Picked Up", imei=OTHER_IMEI, imei_evidence=url)
+
+	def test_an_order_is_followed_only_by_who_reads_all_of_it(self):
+		from frappe.desk.form.document_follow import follow_document
+
+		for user in (PARTNER_USER, OTHER_PARTNER_USER, AGENT):
+			frappe.db.set_value("User", user, "document_follow_notify", 1)
+		for user, allowed in ((PARTNER_USER, False), (OTHER_PARTNER_USER, False), (AGENT, True)):
+			with self.subTest(user=user), as_user(user):
+				if allowed:
+					follow_document("Manual Order", self.order.name, user)
+				else:
+					with self.assertRaises(frappe.PermissionError):
+						follow_document("Manual Order", self.order.name, user)
+		followers = frappe.get_all("Document Follow", filters={"ref_docname": self.order.name}, pluck="user")
+		self.assertEqual(followers, [AGENT])
 
 
 class TestPartnersSeeOnlyTheirPickups(PickupTestCase):
@@ -612,3 +657,42 @@ class TestPartnersSeeOnlyTheirPickups(PickupTestCase):
 		self.assertEqual(partner.get("/api/resource/Pickup Partner/Test Beta")[0], 403)
 		status, body = partner.get("/api/resource/Pickup Partner")
 		self.assertEqual([row["name"] for row in body["data"]], ["Test Alpha"])
+		for table in ("Pickup Partner User", "Pickup Partner Pincode"):
+			status, body = partner.get(f'/api/resource/{table}?parent=Pickup Partner&fields=["parent"]')
+			self.assertEqual({row["parent"] for row in body["data"]}, {"Test Alpha"}, table)
+
+		# a hidden field is no filter, sort or group either: it would be read out one answer at a time
+		oracles = [
+			("GET", '/api/resource/Manual Order?filters=[["upi_id","like","r%"]]', None),
+			("GET", '/api/resource/Manual Order?filters={"agent":"agent.one@manual-orders.test"}', None),
+			("GET", "/api/resource/Manual Order?order_by=upi_id asc", None),
+			(
+				"POST",
+				"/api/method/frappe.client.get_count",
+				{
+					"doctype": "Manual Order",
+					"filters": [["Manual Order", "consent_customer_words", "like", "%"]],
+				},
+			),
+			(
+				"POST",
+				"/api/method/frappe.desk.reportview.get",
+				{"doctype": "Manual Order", "fields": ["name"], "filters": [["estimated_price", ">", 1]]},
+			),
+			(
+				"POST",
+				"/api/method/frappe.desk.listview.get_group_by_count",
+				{"doctype": "Manual Order", "current_filters": [], "field": "creation_reason"},
+			),
+			(
+				"POST",
+				"/api/method/frappe.desk.search.search_link",
+				{"doctype": "Manual Order", "txt": "r", "searchfield": "upi_id"},
+			),
+		]
+		for method, path, payload in oracles:
+			with self.subTest(path=path, payload=payload):
+				status, body = partner.request(method, path, payload)
+				self.assertEqual(status, 403, body)
+		status, body = partner.get('/api/resource/Manual Order?filters=[["pincode","=","560097"]]')
+		self.assertEqual((status, [row["name"] for row in body["data"]]), (200, [mine.name]))

@@ -32,7 +32,21 @@ def test_every_single_digit_error_is_caught(imei):
 			assert rule_ids(pickups.check_imei(wrong)) == ["SOP-6-IMEI"], wrong
 
 
-@pytest.mark.parametrize("value", ["", None, "   ", "49015420323751", "4901542032375180", "49015420323751x"])
+@pytest.mark.parametrize(
+	"value",
+	[
+		"",
+		None,
+		"   ",
+		"49015420323751",
+		"4901542032375180",
+		"49015420323751x",
+		"000000000000000",  # passes Luhn; no device has it
+		"\U0001d7d2\U0001d7d7\U0001d7ce\U0001d7cf\U0001d7d3\U0001d7d2\U0001d7d0\U0001d7ce\U0001d7d1\U0001d7d0\U0001d7d1\U0001d7d5\U0001d7d3\U0001d7cf\U0001d7d6",
+		"\u00b2" * 15,  # superscript two: isdigit() but not a digit int() takes
+		"\uff14\uff19\uff10\uff11\uff15\uff14\uff12\uff10\uff13\uff12\uff13\uff17\uff15\uff11\uff18",
+	],
+)
 def test_missing_short_long_or_non_digit_imei_refused(value):
 	violations = pickups.check_imei(value)
 	assert rule_ids(violations) == ["SOP-6-IMEI"]
