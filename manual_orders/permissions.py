@@ -11,7 +11,7 @@ from frappe import _
 from frappe.model.document import Document
 
 SEE_ALL_ROLES = ("Manual Order Manager", "System Manager")
-# Operations run every pickup: they read every order and set only the operations fields.
+# Operations watch every pickup: they read every order, the partners and the booked places, and change nothing.
 OPERATIONS_ROLE = "Manual Order Operations"
 READ_PTYPES = ("read", "print", "email", "export", "report", "select")
 # Pickup partners' users read the orders assigned to their partner, and only what a pickup needs

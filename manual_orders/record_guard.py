@@ -186,7 +186,7 @@ def refuse_operations_changes(doc) -> None:
 		labels = ", ".join(_(meta.get_label(fieldname)) for fieldname in refused)
 		frappe.throw(
 			_(
-				"{0}: set by the pickup partner and operations through the pickup buttons, not edited here."
+				"{0}: set through the pickup buttons (the assigned partner or a manager), not edited here."
 			).format(labels),
 			exc=RecordLocked,
 			title=_("Set by Operations"),
