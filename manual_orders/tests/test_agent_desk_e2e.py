@@ -19,6 +19,7 @@ from pathlib import Path
 import frappe
 import requests
 
+from manual_orders.catalogue import clear_catalogue_cache
 from manual_orders.tests.utils import (
 	AGENT,
 	MANAGER,
@@ -219,6 +220,7 @@ class TestAgentDesk(SiteTestCase):
 			frappe.db.delete("Pickup Partner Pincode", {"parent": E2E_PARTNER})
 			frappe.db.delete("Pickup Partner", {"name": E2E_PARTNER})
 			frappe.db.commit()  # nosemgrep: undoing the committed set-up
+			clear_catalogue_cache()  # the partner was deleted without its hooks
 
 	def order_for_the_e2e_partner(self) -> str:
 		"""A created order given by a manager to a partner the partner user acts for (committed)."""
