@@ -51,6 +51,9 @@ override_whitelisted_methods = {
 	"frappe.desk.form.linked_with.get_submitted_linked_docs": "manual_orders.overrides.read_paths.get_submitted_linked_docs",
 	"frappe.desk.form.load.getdoc": "manual_orders.overrides.read_paths.getdoc",
 	"frappe.desk.form.load.get_docinfo": "manual_orders.overrides.read_paths.get_docinfo",
+	"frappe.desk.search.search_link": "manual_orders.overrides.read_paths.search_link",
+	"frappe.desk.search.search_widget": "manual_orders.overrides.read_paths.search_widget",
+	"frappe.desk.form.utils.get_next": "manual_orders.overrides.read_paths.get_next",
 }
 
 # Agents see their own orders; managers see all; judged on the stored row (manual_orders/permissions.py)
@@ -82,7 +85,8 @@ has_permission = {
 # Files attached to orders: checked against the order (manual_orders/permissions.py)
 doc_events = {
 	"File": {"before_validate": "manual_orders.permissions.check_attachment"},
-	"Document Follow": {"before_insert": "manual_orders.permissions.check_follow"},
+	"Document Follow": {"validate": "manual_orders.permissions.check_follow"},
+	"User": {"validate": "manual_orders.permissions.no_follow_digest_for_partners"},
 }
 
 # Frappe's test runner (bench run-tests --app manual_orders): setup wizard, demo catalogue, test users

@@ -182,9 +182,9 @@ def no_value_fields():
 
 
 def check_follow(doc, method=None) -> None:
-	"""`Document Follow.before_insert`: Frappe's `follow_document` checks nothing, and the
-	digest mails every change of the document. Following an order (or another record of
-	this app) needs read permission on it and on every one of its fields."""
+	"""`Document Follow.validate` (insert and every edit): Frappe's `follow_document` checks
+	nothing, and the digest mails every change of the document. Following an order (or another
+	record of this app) needs read permission on it and on every one of its fields."""
 	if frappe.get_meta(doc.ref_doctype).module != "Manual Orders":
 		return
 	user = doc.user or frappe.session.user
@@ -196,6 +196,15 @@ def check_follow(doc, method=None) -> None:
 			_("{0} {1} cannot be followed by {2}.").format(_(doc.ref_doctype), doc.ref_docname, user),
 			frappe.PermissionError,
 		)
+
+
+def no_follow_digest_for_partners(doc, method=None) -> None:
+	"""`User.validate`: a partner's user gets no followed-documents digest (it would mail the
+	order's hidden fields); Frappe then follows nothing for them, so their own saves never
+	try to follow an order they may read only in part."""
+	if doc.document_follow_notify and PARTNER_ROLE in {row.role for row in doc.roles}:
+		if not {*SEE_ALL_ROLES, OPERATIONS_ROLE} & {row.role for row in doc.roles}:
+			doc.document_follow_notify = 0
 
 
 def has_pickup_partner_permission(doc, ptype=None, user=None) -> bool:
@@ -311,6 +320,20 @@ def has_file_permission(doc, ptype=None, user=None) -> bool | None:
 	return False
 
 
+def shares_unreadable_order_file(doc) -> bool:
+	"""Another File with this URL belongs to an order or dispute whose file the user may not read."""
+	others = frappe.get_all(
+		"File",
+		filters={
+			"file_url": doc.file_url,
+			"name": ("!=", doc.name or ""),
+			"attached_to_doctype": ("in", list(ATTACHMENT_OWNERS)),
+		},
+		pluck="name",
+	)
+	return any(not frappe.has_permission("File", "read", doc=frappe.get_doc("File", name)) for name in others)
+
+
 def check_attachment(doc, method=None) -> None:
 	"""`File.before_validate` (before Frappe moves a file whose privacy changed): attaching to an order needs write permission on it; an order's files stay
 	private; a File may not point at the file of an order the user cannot read."""
@@ -323,10 +346,12 @@ def check_attachment(doc, method=None) -> None:
 			frappe.throw(_("A file of an order stays private: it may hold the customer's details."))
 	if not doc.file_url:
 		return
+	from urllib.parse import unquote
+
 	others = frappe.get_all(
 		"File",
 		filters={
-			"file_url": doc.file_url,
+			"file_url": ("in", list({doc.file_url, unquote(doc.file_url)})),
 			"name": ("!=", doc.name or ""),
 			"attached_to_doctype": ("in", list(ATTACHMENT_OWNERS)),
 		},

@@ -307,22 +307,24 @@ def record_imei(order, imei: str) -> list[str]:
 
 
 def evidence_file(file_url: str, order) -> str | None:
-	"""The CEIR check's evidence: a file the caller uploaded themself for this pickup. Its URL
-	must be no other File's, so neither someone else's file nor another order's evidence passes."""
+	"""The CEIR check's evidence: a file the caller uploaded for this pickup. Every File with
+	its URL must be the caller's and unattached or on this order (Frappe keeps identical uploads
+	under one URL), so neither someone else's file nor another order's evidence passes."""
 	files = frappe.get_all(
 		"File",
 		filters={"file_url": file_url, "is_folder": 0},
 		fields=["name", "owner", "attached_to_doctype", "attached_to_name"],
+		order_by="creation desc",
 	)
-	if len(files) != 1 or files[0].owner != frappe.session.user:
-		return None
-	file = files[0]
-	if file.attached_to_name and (file.attached_to_doctype, file.attached_to_name) != (
-		order.doctype,
-		order.name,
-	):
-		return None
-	return file.name
+	for file in files:
+		if file.owner != frappe.session.user:
+			return None
+		if file.attached_to_name and (file.attached_to_doctype, file.attached_to_name) != (
+			order.doctype,
+			order.name,
+		):
+			return None
+	return files[0].name if files else None
 
 
 def attach_evidence(order, file_name: str) -> list[str]:

@@ -10,7 +10,11 @@ import frappe
 from frappe import _
 
 DOCTYPE = "Manual Order"
-RESOURCE_PATHS = ("/api/resource/Manual Order", "/api/v2/document/Manual Order")
+RESOURCE_PATHS = (
+	"/api/resource/Manual Order",
+	"/api/v1/resource/Manual Order",
+	"/api/v2/document/Manual Order",
+)
 CLIENT_METHODS = (
 	"/api/method/frappe.client.insert",
 	"/api/method/frappe.client.save",
@@ -69,8 +73,9 @@ def first_problem(document: dict) -> str | None:
 # columns selected), but not from filters or sorting: a pickup partner could ask "is there an
 # order X whose upi_id starts with ab?" and read a hidden field out one answer at a time.
 GUARDED_DOCTYPES = ("Manual Order", "Manual Order Condition", "Manual Order Accessory")
-FILTER_PARAMS = ("filters", "or_filters", "current_filters")
-SQL_PARAMS = ("order_by", "group_by", "searchfield", "sort_by", "field")
+FILTER_PARAMS = ("filters", "or_filters", "current_filters", "value")
+SQL_PARAMS = ("order_by", "group_by", "searchfield", "sort_by", "sort_field", "field", "stats")
+DOCTYPE_PATHS = ("/api/resource/", "/api/v1/resource/", "/api/v2/document/", "/api/v2/doctype/")
 
 
 def refuse_unreadable_filters() -> None:
@@ -96,7 +101,7 @@ def refuse_unreadable_filters() -> None:
 def requested_doctype() -> str | None:
 	request = getattr(frappe.local, "request", None)
 	path = request.path if request else ""
-	for prefix in ("/api/resource/", "/api/v2/document/"):
+	for prefix in DOCTYPE_PATHS:
 		if path.startswith(prefix):
 			from urllib.parse import unquote
 
@@ -115,13 +120,17 @@ def mentioned_fields(value, is_filter: bool) -> set[str]:
 	"""Every word that could name a column in a filter's field position or an SQL fragment."""
 	import re
 
-	if isinstance(value, str) and is_filter and value.strip()[:1] in ("[", "{"):
+	for _depth in range(3):  # a JSON string inside a JSON string, as a client may send
+		if not (isinstance(value, str) and value.strip()[:1] in ("[", "{", '"')):
+			break
 		try:
 			value = frappe.parse_json(value)
 		except ValueError:
-			pass
+			break
 	texts = []
-	if isinstance(value, dict):
+	if isinstance(value, dict) and not is_filter:
+		texts = [str(key) for key in value] + [str(item) for item in value.values()]
+	elif isinstance(value, dict):
 		texts = [str(key) for key in value]
 	elif isinstance(value, list | tuple):
 		for item in value:

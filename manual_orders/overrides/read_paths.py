@@ -13,6 +13,12 @@
   consent, notes) would read them in the timeline. For that reader the Versions keep only
   readable fields, Info comments (consent withdrawn, dispute words) and attachment logs are
   left out, and only the attachments the reader may open are listed.
+- `frappe.desk.search.search_link` / `search_widget` with `ignore_user_permissions=1` skip
+  every permission (Link search listed every order to any agent): for this app's DocTypes
+  that flag is dropped.
+- `frappe.desk.form.utils.get_next` reads the current record with `frappe.get_value(doctype,
+  value, sort_field)`, `value` being any filter: a yes/no question about every order. Here
+  `value` must name a record the user may read, and `sort_field` a field they may read.
 
 For the Manual Orders module's DocTypes (and their child tables) these go through
 `frappe.get_list` or the document's permission, so role permissions and
@@ -21,7 +27,9 @@ For the Manual Orders module's DocTypes (and their child tables) these go throug
 
 import frappe
 from frappe.client import get_count as frappe_get_count
+from frappe.desk import search
 from frappe.desk.form import load
+from frappe.desk.form import utils as form_utils
 from frappe.desk.form.linked_with import get_submitted_linked_docs as frappe_get_submitted_linked_docs
 from frappe.desk.listview import get_group_by_count as frappe_get_group_by_count
 from frappe.desk.notifications import get_open_count as frappe_get_open_count
@@ -138,3 +146,65 @@ def strip_unreadable_versions(docinfo: dict, doctype: str) -> None:
 		if any(data.get(key) for key in ("changed", "row_changed", "added", "removed")):
 			versions.append({**version, "data": frappe.as_json(data)})
 	docinfo["versions"] = versions
+
+
+@frappe.whitelist()
+def search_link(
+	doctype: str,
+	txt: str,
+	query: str | None = None,
+	filters: str | dict | list | None = None,
+	page_length: int = 10,
+	searchfield: str | None = None,
+	reference_doctype: str | None = None,
+	ignore_user_permissions: bool = False,
+):
+	if is_ours(doctype):
+		ignore_user_permissions = False
+	return search.search_link(
+		doctype, txt, query, filters, page_length, searchfield, reference_doctype, ignore_user_permissions
+	)
+
+
+@frappe.whitelist()
+def search_widget(
+	doctype: str,
+	txt: str,
+	query: str | None = None,
+	searchfield: str | None = None,
+	start: int = 0,
+	page_length: int = 10,
+	filters: str | dict | list | None = None,
+	filter_fields=None,
+	as_dict: bool = False,
+	reference_doctype: str | None = None,
+	ignore_user_permissions: bool = False,
+):
+	if is_ours(doctype):
+		ignore_user_permissions = False
+	return search.search_widget(
+		doctype,
+		txt,
+		query,
+		searchfield,
+		start,
+		page_length,
+		filters,
+		filter_fields,
+		as_dict,
+		reference_doctype,
+		ignore_user_permissions,
+	)
+
+
+@frappe.whitelist()
+def get_next(doctype, value, prev, filters=None, sort_order="desc", sort_field="modified"):
+	if is_ours(doctype):
+		readable = set(get_permitted_fields(doctype, user=frappe.session.user))
+		if not (
+			isinstance(value, str)
+			and sort_field in readable
+			and frappe.has_permission(doctype, "read", value)
+		):
+			frappe.throw(frappe._("Not permitted"), frappe.PermissionError)
+	return form_utils.get_next(doctype, value, prev, filters, sort_order, sort_field)

@@ -4,6 +4,7 @@ Tests that go through HTTP commit their data and remove it afterwards (`committe
 the others run in the test's transaction and are rolled back.
 """
 
+import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -563,20 +564,77 @@ class TestPartnersFiles(PickupTestCase):
 				with self.subTest(url=url), self.assertRaises(InvalidImei):
 					update_pickup(second.name, "Picked Up", imei=OTHER_IMEI, imei_evidence=url)
 
+	def test_an_encoded_url_is_checked_as_frappe_decodes_it(self):
+		with as_user(OTHER_AGENT):
+			mine = frappe.get_doc(
+				{"doctype": "File", "file_name": "x.txt", "content": b"x" + frappe.generate_hash().encode()}
+			).insert()
+			mine.file_url = self.papers.file_url.replace("-", "%2D").replace("bank", "ban%6B")
+			with self.assertRaises(frappe.PermissionError):
+				mine.save()
+		self.assertNotEqual(frappe.db.get_value("File", mine.name, "file_url"), self.papers.file_url)
+		# and a File that points at an order's file is downloadable only by who may read that file
+		frappe.db.set_value("File", mine.name, "file_url", self.papers.file_url)
+		with as_user(OTHER_AGENT):
+			self.assertFalse(frappe.get_doc("File", mine.name).is_downloadable())
+
+	def test_the_same_screenshot_uploaded_again_is_still_the_evidence(self):
+		second = created()
+		content = b"\x89PNG same screenshot " + frappe.generate_hash(length=12).encode()
+		with as_user(PARTNER_USER):
+			update_pickup(second.name, "Out for Pickup")
+			urls = []
+			for _ in range(2):  # uploaded, the move refused, uploaded again
+				urls.append(
+					frappe.get_doc(
+						{"doctype": "File", "file_name": "ceir.png", "content": content, "is_private": 1}
+					)
+					.insert()
+					.file_url
+				)
+			self.assertEqual(urls[0], urls[1])  # Frappe keeps identical content under one URL
+			update_pickup(second.name, "Picked Up", imei=OTHER_IMEI, imei_evidence=urls[1])
+		self.assertEqual(frappe.db.get_value("Manual Order", second.name, "imei_evidence"), urls[1])
+
+	def test_a_partner_gets_no_follow_digest_and_their_saves_follow_nothing(self):
+		user = frappe.get_doc("User", PARTNER_USER)
+		user.update(
+			{"document_follow_notify": 1, "follow_created_documents": 1, "follow_commented_documents": 1}
+		)
+		user.save(ignore_permissions=True)
+		self.assertEqual(frappe.db.get_value("User", PARTNER_USER, "document_follow_notify"), 0)
+		second = created()
+		with as_user(PARTNER_USER):
+			update_pickup(second.name, "Out for Pickup")
+		self.assertFalse(frappe.get_all("Document Follow", filters={"user": PARTNER_USER}))
+
 	def test_an_order_is_followed_only_by_who_reads_all_of_it(self):
 		from frappe.desk.form.document_follow import follow_document
 
 		for user in (PARTNER_USER, OTHER_PARTNER_USER, AGENT):
 			frappe.db.set_value("User", user, "document_follow_notify", 1)
-		for user, allowed in ((PARTNER_USER, False), (OTHER_PARTNER_USER, False), (AGENT, True)):
+		frappe.db.value_cache.clear()  # Frappe reads that setting with cache=True
+		for user in (PARTNER_USER, OTHER_PARTNER_USER, AGENT):
 			with self.subTest(user=user), as_user(user):
-				if allowed:
+				try:
 					follow_document("Manual Order", self.order.name, user)
-				else:
-					with self.assertRaises(frappe.PermissionError):
-						follow_document("Manual Order", self.order.name, user)
+				except frappe.PermissionError:
+					self.assertNotEqual(user, AGENT)
 		followers = frappe.get_all("Document Follow", filters={"ref_docname": self.order.name}, pluck="user")
 		self.assertEqual(followers, [AGENT])
+		# nor is a follow of something else turned into one of the order
+		note = frappe.get_doc({"doctype": "Note", "title": "x", "public": 1}).insert()
+		follow = frappe.get_doc(
+			{
+				"doctype": "Document Follow",
+				"ref_doctype": "Note",
+				"ref_docname": note.name,
+				"user": PARTNER_USER,
+			}
+		).insert(ignore_permissions=True)
+		follow.update({"ref_doctype": "Manual Order", "ref_docname": self.order.name})
+		with self.assertRaises(frappe.PermissionError):
+			follow.save(ignore_permissions=True)
 
 
 class TestPartnersSeeOnlyTheirPickups(PickupTestCase):
@@ -689,6 +747,32 @@ class TestPartnersSeeOnlyTheirPickups(PickupTestCase):
 				"/api/method/frappe.desk.search.search_link",
 				{"doctype": "Manual Order", "txt": "r", "searchfield": "upi_id"},
 			),
+			("GET", '/api/v1/resource/Manual Order?filters=[["upi_id","like","r%"]]', None),
+			("GET", '/api/v2/doctype/Manual Order/count?filters=[["upi_id","like","r%"]]', None),
+			(
+				"POST",
+				"/api/method/frappe.desk.search.search_link",
+				{
+					"doctype": "Manual Order",
+					"txt": "",
+					"filters": json.dumps('[["upi\\u005fid","like","r%"]]'),
+				},
+			),
+			(
+				"POST",
+				"/api/method/frappe.desk.reportview.get_stats",
+				{"doctype": "Manual Order", "stats": ["agent"], "filters": []},
+			),
+			(
+				"POST",
+				"/api/method/frappe.desk.form.utils.get_next",
+				{"doctype": "Manual Order", "value": {"upi_id": ["like", "r%"]}, "prev": 1},
+			),
+			(
+				"POST",
+				"/api/method/frappe.desk.form.utils.get_next",
+				{"doctype": "Manual Order", "value": mine.name, "prev": 1, "sort_field": "upi_id"},
+			),
 		]
 		for method, path, payload in oracles:
 			with self.subTest(path=path, payload=payload):
@@ -696,3 +780,21 @@ class TestPartnersSeeOnlyTheirPickups(PickupTestCase):
 				self.assertEqual(status, 403, body)
 		status, body = partner.get('/api/resource/Manual Order?filters=[["pincode","=","560097"]]')
 		self.assertEqual((status, [row["name"] for row in body["data"]]), (200, [mine.name]))
+
+		# Link search with ignore_user_permissions lists nobody else's orders, to anyone
+		for user in (PARTNER_USER, OTHER_AGENT):
+			with self.subTest(search_as=user):
+				status, body = Api(user).post(
+					"/api/method/frappe.desk.search.search_link",
+					{"doctype": "Manual Order", "txt": "", "ignore_user_permissions": 1, "page_length": 500},
+				)
+				self.assertEqual(status, 200, body)
+				found = {row["value"] for row in body["message"]}
+				self.assertEqual(
+					found & {mine.name, theirs.name}, {mine.name} if user == PARTNER_USER else set()
+				)
+		status, body = Api(OTHER_AGENT).post(
+			"/api/method/frappe.desk.form.utils.get_next",
+			{"doctype": "Manual Order", "value": {"customer_name": ["like", "R%"]}, "prev": 1},
+		)
+		self.assertEqual(status, 403, body)
