@@ -18,6 +18,7 @@ from manual_orders.sop import consent
 from manual_orders.tests.test_record_guard import (
 	ATTEMPTS,
 	OPERATIONS_USER,
+	PARTNER_USER,
 	VALID_CHANGES,
 	as_request,
 	call,
@@ -44,6 +45,7 @@ INSERT_ROLES = {
 	"agent": AGENT,
 	"manager": MANAGER,
 	"operations": OPERATIONS_USER,
+	"pickup partner": PARTNER_USER,
 	"desk user": PLAIN_USER,
 	"guest": "Guest",
 }
@@ -116,6 +118,7 @@ class TestInsertPaths(SiteTestCase):
 
 		paths = {"REST POST": rest_post, "frappe.client.insert": client_insert, "savedocs Save": desk_save}
 		make_user(OPERATIONS_USER, "Manual Order Operations")
+		make_user(PARTNER_USER, "Pickup Partner")
 		failures, attempts = [], 0
 		for key, field_class in record_guard.field_classes().items():
 			values, forged = forged_new_order(key)

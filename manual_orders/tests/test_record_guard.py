@@ -42,11 +42,15 @@ from manual_orders.tests.utils import (
 
 DOCTYPE = "Manual Order"
 OPERATIONS_USER = "operations@manual-orders.test"
+# A user of the pickup partner the Created and Cancelled orders are assigned to: reads them, writes nothing
+PARTNER_USER = "partner.matrix@manual-orders.test"
+MATRIX_PARTNER = "Matrix Test Partner"
 ROLES = {
 	"owner": AGENT,
 	"another agent": OTHER_AGENT,
 	"manager": MANAGER,
 	"operations": OPERATIONS_USER,
+	"pickup partner": PARTNER_USER,
 	"desk user": PLAIN_USER,
 	"guest": "Guest",
 }
@@ -254,22 +258,61 @@ def as_request(user: str):
 		frappe.db.after_commit.reset()
 
 
+def make_matrix_partner() -> None:
+	if not frappe.db.exists("Pickup Partner", MATRIX_PARTNER):
+		frappe.get_doc(
+			{
+				"doctype": "Pickup Partner",
+				"partner_name": MATRIX_PARTNER,
+				"pincodes": [{"pincode": "560001"}],
+				"users": [{"user": PARTNER_USER}],
+			}
+		).insert()
+
+
+def assign_to_matrix_partner(order) -> None:
+	from manual_orders.api import assign_pickup_partner
+
+	previous = frappe.session.user
+	frappe.set_user(MANAGER)
+	try:
+		if order.pickup_partner != MATRIX_PARTNER:
+			assign_pickup_partner(order.name, MATRIX_PARTNER)
+	finally:
+		frappe.set_user(previous)
+	order.reload()
+
+
+def remove_matrix_partner() -> None:
+	from manual_orders.catalogue import clear_catalogue_cache
+
+	frappe.db.delete("Pickup Partner User", {"parent": MATRIX_PARTNER})
+	frappe.db.delete("Pickup Partner Pincode", {"parent": MATRIX_PARTNER})
+	frappe.db.delete("Pickup Partner Load", {"pickup_partner": MATRIX_PARTNER})
+	frappe.db.delete("Pickup Partner", {"name": MATRIX_PARTNER})
+	clear_catalogue_cache()
+
+
 class TestAccountableRecord(SiteTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
 		frappe.set_user("Administrator")
 		make_user(OPERATIONS_USER, "Manual Order Operations")
+		make_user(PARTNER_USER, "Pickup Partner")
+		make_matrix_partner()
 		cls.lead = make_lead().name
 		cls.customer = make_customer()
 		frappe.set_user(AGENT)
 		draft = frappe.get_doc(with_consent(order_values())).insert()
 		created = frappe.get_doc(with_consent(order_values())).insert()
 		created.submit()
+		assign_to_matrix_partner(created)
 		created.cancellation_reason = "Wrong details"  # so every cancel path has its reason
 		created.save()
 		cancelled = frappe.get_doc(with_consent(order_values())).insert()
 		cancelled.submit()
+		assign_to_matrix_partner(cancelled)
 		cancelled.cancellation_reason = "Wrong details"
 		cancelled.save()
 		cancelled.cancel()
@@ -284,6 +327,7 @@ class TestAccountableRecord(SiteTestCase):
 		save_attempt_counts()
 		frappe.db.rollback()
 		delete_orders(cls.orders.values())
+		remove_matrix_partner()
 		frappe.db.commit()  # nosemgrep
 		super().tearDownClass()
 
