@@ -22,9 +22,6 @@ from manual_orders.exceptions import DuplicateImei, throw_violations
 from manual_orders.sop import pickups
 from manual_orders.sop.pickups import SlotLoad
 
-TODO_DESCRIPTION = _("Pickup {0}: {1}, {2} on {3}")
-
-
 # Slot capacity
 
 
@@ -214,7 +211,7 @@ def create_todos(order) -> None:
 	partner = catalogue.get_pickup_partner(order.pickup_partner)
 	if not partner:
 		return
-	description = _(TODO_DESCRIPTION).format(
+	description = _("Pickup {0}: {1}, {2} on {3}").format(
 		order.name, order.customer_name, order.pickup_slot, frappe.utils.formatdate(order.pickup_date)
 	)
 	for user in partner.users:
