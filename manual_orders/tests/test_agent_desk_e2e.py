@@ -19,7 +19,6 @@ from pathlib import Path
 import frappe
 import requests
 
-from manual_orders.catalogue import clear_catalogue_cache
 from manual_orders.tests.utils import (
 	AGENT,
 	MANAGER,
@@ -27,8 +26,10 @@ from manual_orders.tests.utils import (
 	as_user,
 	delete_orders,
 	make_lead,
+	make_pickup_partner,
 	make_user,
 	order_values,
+	remove_pickup_partners,
 	with_consent,
 )
 
@@ -216,25 +217,14 @@ class TestAgentDesk(SiteTestCase):
 		finally:
 			frappe.db.rollback()
 			delete_orders([order])
-			frappe.db.delete("Pickup Partner User", {"parent": E2E_PARTNER})
-			frappe.db.delete("Pickup Partner Pincode", {"parent": E2E_PARTNER})
-			frappe.db.delete("Pickup Partner", {"name": E2E_PARTNER})
+			remove_pickup_partners([E2E_PARTNER])
 			frappe.db.commit()  # nosemgrep: undoing the committed set-up
-			clear_catalogue_cache()  # the partner was deleted without its hooks
 
 	def order_for_the_e2e_partner(self) -> str:
 		"""A created order given by a manager to a partner the partner user acts for (committed)."""
 		from manual_orders.api import assign_pickup_partner
 
-		if not frappe.db.exists("Pickup Partner", E2E_PARTNER):
-			frappe.get_doc(
-				{
-					"doctype": "Pickup Partner",
-					"partner_name": E2E_PARTNER,
-					"pincodes": [{"pincode": "560001"}],
-					"users": [{"user": PARTNER_USER}],
-				}
-			).insert()
+		make_pickup_partner(E2E_PARTNER, users=[PARTNER_USER])
 		with as_user(AGENT):
 			order = frappe.get_doc(
 				with_consent(order_values(customer_name="Kavya Rao", mobile_no="9845098450"))

@@ -23,9 +23,11 @@ from manual_orders.tests.utils import (
 	answers_for,
 	as_user,
 	committed,
+	make_pickup_partner,
 	make_user,
 	new_agent,
 	order_values,
+	remove_pickup_partners,
 	tomorrow_but,
 	with_consent,
 )
@@ -55,16 +57,7 @@ def make_area(pincode: str = TEST_PINCODE, city: str = "Bengaluru", state: str =
 
 
 def make_partner(name: str, pincodes=(TEST_PINCODE,), daily_capacity: int = 0, users=()) -> str:
-	frappe.get_doc(
-		{
-			"doctype": "Pickup Partner",
-			"partner_name": name,
-			"daily_capacity": daily_capacity,
-			"pincodes": [{"pincode": p} for p in pincodes],
-			"users": [{"user": u} for u in users],
-		}
-	).insert()
-	return name
+	return make_pickup_partner(name, pincodes, daily_capacity, users)
 
 
 def make_slot(capacity: int, city_capacities=(), label: str = TEST_SLOT) -> str:
@@ -153,11 +146,8 @@ def remove_test_partners() -> None:
 	"""Partners a committed test left behind (the other tests' partners are rolled back)."""
 	names = frappe.get_all("Pickup Partner", filters={"name": ("like", "Test %")}, pluck="name")
 	if names:
-		for doctype in ("Pickup Partner User", "Pickup Partner Pincode"):
-			frappe.db.delete(doctype, {"parenttype": "Pickup Partner", "parent": ("in", names)})
-		frappe.db.delete("Pickup Partner", {"name": ("in", names)})
+		remove_pickup_partners(names)
 		frappe.db.commit()  # nosemgrep: undoing a committed test's set-up
-		catalogue.clear_catalogue_cache()
 
 
 class TestSlotCapacity(PickupTestCase):

@@ -35,8 +35,10 @@ from manual_orders.tests.utils import (
 	SiteTestCase,
 	delete_orders,
 	make_lead,
+	make_pickup_partner,
 	make_user,
 	order_values,
+	remove_pickup_partners,
 	with_consent,
 )
 
@@ -258,18 +260,6 @@ def as_request(user: str):
 		frappe.db.after_commit.reset()
 
 
-def make_matrix_partner() -> None:
-	if not frappe.db.exists("Pickup Partner", MATRIX_PARTNER):
-		frappe.get_doc(
-			{
-				"doctype": "Pickup Partner",
-				"partner_name": MATRIX_PARTNER,
-				"pincodes": [{"pincode": "560001"}],
-				"users": [{"user": PARTNER_USER}],
-			}
-		).insert()
-
-
 def assign_to_matrix_partner(order) -> None:
 	from manual_orders.api import assign_pickup_partner
 
@@ -283,16 +273,6 @@ def assign_to_matrix_partner(order) -> None:
 	order.reload()
 
 
-def remove_matrix_partner() -> None:
-	from manual_orders.catalogue import clear_catalogue_cache
-
-	frappe.db.delete("Pickup Partner User", {"parent": MATRIX_PARTNER})
-	frappe.db.delete("Pickup Partner Pincode", {"parent": MATRIX_PARTNER})
-	frappe.db.delete("Pickup Partner Load", {"pickup_partner": MATRIX_PARTNER})
-	frappe.db.delete("Pickup Partner", {"name": MATRIX_PARTNER})
-	clear_catalogue_cache()
-
-
 class TestAccountableRecord(SiteTestCase):
 	@classmethod
 	def setUpClass(cls):
@@ -300,7 +280,7 @@ class TestAccountableRecord(SiteTestCase):
 		frappe.set_user("Administrator")
 		make_user(OPERATIONS_USER, "Manual Order Operations")
 		make_user(PARTNER_USER, "Pickup Partner")
-		make_matrix_partner()
+		make_pickup_partner(MATRIX_PARTNER, users=[PARTNER_USER])
 		cls.lead = make_lead().name
 		cls.customer = make_customer()
 		frappe.set_user(AGENT)
@@ -327,7 +307,7 @@ class TestAccountableRecord(SiteTestCase):
 		save_attempt_counts()
 		frappe.db.rollback()
 		delete_orders(cls.orders.values())
-		remove_matrix_partner()
+		remove_pickup_partners([MATRIX_PARTNER])
 		frappe.db.commit()  # nosemgrep
 		super().tearDownClass()
 

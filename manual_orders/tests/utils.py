@@ -249,6 +249,35 @@ def committed(fn):
 	return wrapper
 
 
+def make_pickup_partner(name: str, pincodes=("560001",), daily_capacity: int = 0, users=()) -> str:
+	"""A Pickup Partner covering `pincodes`, acting through `users` (if missing)."""
+	if not frappe.db.exists("Pickup Partner", name):
+		frappe.get_doc(
+			{
+				"doctype": "Pickup Partner",
+				"partner_name": name,
+				"daily_capacity": daily_capacity,
+				"pincodes": [{"pincode": p} for p in pincodes],
+				"users": [{"user": u} for u in users],
+			}
+		).insert()
+	return name
+
+
+def remove_pickup_partners(names) -> None:
+	"""Committed test partners removed without their hooks, and the catalogue cache with them."""
+	from manual_orders.catalogue import clear_catalogue_cache
+
+	names = list(names)
+	if not names:
+		return
+	for doctype in ("Pickup Partner User", "Pickup Partner Pincode"):
+		frappe.db.delete(doctype, {"parenttype": "Pickup Partner", "parent": ("in", names)})
+	frappe.db.delete("Pickup Partner Load", {"pickup_partner": ("in", names)})
+	frappe.db.delete("Pickup Partner", {"name": ("in", names)})
+	clear_catalogue_cache()
+
+
 def make_order(**overrides):
 	return frappe.get_doc(order_values(**overrides)).insert()
 
