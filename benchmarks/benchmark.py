@@ -155,8 +155,25 @@ def without_pickups():
 		ManualOrder.book_pickup, pickups.create_todos = book_pickup, create_todos
 
 
+@contextmanager
+def frappe_notifications():
+	"""The order's Notifications run by Frappe's own `Document.run_notifications` (each record
+	loaded from the database, the order reloaded before sending), as before issue #16."""
+	from frappe.model.document import Document
+
+	from manual_orders.manual_orders.doctype.manual_order.manual_order import ManualOrder
+
+	ours = ManualOrder.run_notifications
+	ManualOrder.run_notifications = Document.run_notifications
+	try:
+		yield
+	finally:
+		ManualOrder.run_notifications = ours
+
+
 def pickup_comparison(repeat: int, values: dict) -> dict:
-	"""Lead insert, creation without and with the pickup step, interleaved run by run."""
+	"""Lead insert, creation without and with the pickup step (and with Frappe's own
+	notification loop), interleaved run by run."""
 	# Room for every run: the benchmark books one slot of one day many times.
 	frappe.db.set_value("Pickup Slot", values["pickup_slot"], "capacity", 0)
 	frappe.db.delete("Pickup Slot City Capacity", {"parent": values["pickup_slot"]})
@@ -165,8 +182,13 @@ def pickup_comparison(repeat: int, values: dict) -> dict:
 	from manual_orders.catalogue import clear_catalogue_cache
 
 	clear_catalogue_cache()
-	leads = make_leads(2 * repeat + 10)
-	runs = {"lead_insert": ([], []), "without_pickups": ([], []), "with_pickups": ([], [])}
+	leads = make_leads(3 * repeat + 15)
+	runs = {
+		"lead_insert": ([], []),
+		"without_pickups": ([], []),
+		"with_pickups_frappe_notifications": ([], []),
+		"with_pickups": ([], []),
+	}
 	create = full_creation(leads, values)
 	for i in range(repeat + 5):
 		warm = i < 5
@@ -175,15 +197,18 @@ def pickup_comparison(repeat: int, values: dict) -> dict:
 				result = measure(lead_insert, 1)
 			elif label == "without_pickups":
 				with without_pickups():
-					result = measure(lambda _n, i=i: create(2 * i), 1)
+					result = measure(lambda _n, i=i: create(3 * i), 1)
+			elif label == "with_pickups_frappe_notifications":
+				with frappe_notifications():
+					result = measure(lambda _n, i=i: create(3 * i + 1), 1)
 			else:
-				result = measure(lambda _n, i=i: create(2 * i + 1), 1)
+				result = measure(lambda _n, i=i: create(3 * i + 2), 1)
 			if not warm:
 				runs[label][0].extend(result[0])
 				runs[label][1].extend(result[1])
 	out = {label: summary(times, queries) for label, (times, queries) in runs.items()}
 	lead = out["lead_insert"]["median_ms"]
-	for label in ("without_pickups", "with_pickups"):
+	for label in ("without_pickups", "with_pickups_frappe_notifications", "with_pickups"):
 		out[label]["ratio_to_lead_median"] = round(out[label]["median_ms"] / lead, 2)
 	return out
 

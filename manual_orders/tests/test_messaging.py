@@ -290,6 +290,28 @@ class TestMessaging(SiteTestCase):
 		doc = frappe.get_doc("Notification", "Manual Order Created - SMS")
 		assert isinstance(doc, ManualOrdersNotification)
 
+	def test_an_admins_edit_of_a_notification_reaches_the_next_order(self):
+		"""The order's Notifications come from Frappe's document cache (no round trip per save):
+		an admin's save of one clears it, so the next order carries the new text, or nothing."""
+		from manual_orders.setup.notifications import PARTNER_SMS_NAME, SMS_NAME
+
+		created_order()  # the Notifications are in the cache now
+		sms = frappe.get_doc("Notification", SMS_NAME)
+		sms.message = "Order {{ doc.name }} booked for {{ doc.pickup_slot }}."
+		sms.save()
+		partner_sms = frappe.get_doc("Notification", PARTNER_SMS_NAME)
+		partner_sms.enabled = 0
+		partner_sms.save()
+		name = created_order()
+		texts = {
+			m.notification: m.message
+			for m in frappe.get_all(
+				"Manual Order Message", filters={"manual_order": name}, fields=["notification", "message"]
+			)
+		}
+		assert texts[SMS_NAME] == f"Order {name} booked for 09:00 - 11:00."
+		assert PARTNER_SMS_NAME not in texts
+
 	def test_messages_wait_for_a_stopped_worker_and_go_out_once_when_it_starts(self):
 		"""No worker runs while the orders are created; a real RQ worker started afterwards sends each once."""
 		gateway = self.start_gateway()

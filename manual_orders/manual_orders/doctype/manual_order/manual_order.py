@@ -11,6 +11,7 @@ from manual_orders.exceptions import (
 	RecordLocked,
 	throw_violations,
 )
+from manual_orders.overrides import notification
 from manual_orders.permissions import StoredRowDocument
 from manual_orders.sop import consent, formats, pricing, rules, texts
 
@@ -88,6 +89,11 @@ class ManualOrder(StoredRowDocument):
 		self.set_onload("pickup", pickups.pickup_onload(self))
 		if permissions.sees_all():
 			self.set_onload("changes_after_creation", record_guard.changes_after_creation(self))
+
+	def run_notifications(self, method):
+		"""Frappe's, with the Notification records from the cache and the order as it stands
+		(no reload before sending): overrides/notification.py."""
+		notification.run_notifications(self, method)
 
 	def validate_higher_perm_levels(self):
 		"""Before Frappe's silent reset of fields above the user's permission level."""
