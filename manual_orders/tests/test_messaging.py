@@ -81,6 +81,13 @@ def created_and_sent(**overrides) -> str:
 	return name
 
 
+def forget_cached_notifications(*names: str) -> None:
+	"""After a rollback: the Notification list and records Frappe cached during the test."""
+	frappe.cache.hdel("notifications", "Manual Order")
+	for name in names:
+		frappe.clear_document_cache("Notification", name)
+
+
 def messages_of(order: str) -> list[dict]:
 	"""The order's Order ID messages (SMS, then WhatsApp); the partner-assigned ones are left out."""
 	from manual_orders.setup.notifications import SMS_NAME, WHATSAPP_NAME
@@ -296,6 +303,8 @@ class TestMessaging(SiteTestCase):
 		from manual_orders.setup.notifications import PARTNER_SMS_NAME, SMS_NAME
 
 		created_order()  # the Notifications are in the cache now
+		# The edits are rolled back after the test; Redis keeps what was read meanwhile.
+		self.addCleanup(forget_cached_notifications, SMS_NAME, PARTNER_SMS_NAME)
 		sms = frappe.get_doc("Notification", SMS_NAME)
 		sms.message = "Order {{ doc.name }} booked for {{ doc.pickup_slot }}."
 		sms.save()
