@@ -165,20 +165,14 @@ def pickup_partner_row_query(user: str | None = None, doctype: str | None = None
 
 def reads_every_field(doctype: str, user: str | None = None) -> bool:
 	"""True unless field permission levels hide some of the DocType's fields from the user."""
-	from frappe.model import get_permitted_fields
+	from frappe.model import get_permitted_fields, no_value_fields
 
 	user = user or frappe.session.user
 	if user == "Administrator":
 		return True
 	meta = frappe.get_meta(doctype)
 	readable = set(get_permitted_fields(doctype, user=user))
-	return all(df.fieldname in readable for df in meta.fields if df.fieldtype not in no_value_fields())
-
-
-def no_value_fields():
-	from frappe.model import no_value_fields as fields
-
-	return fields
+	return all(df.fieldname in readable for df in meta.fields if df.fieldtype not in no_value_fields)
 
 
 def check_follow(doc, method=None) -> None:

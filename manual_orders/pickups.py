@@ -69,7 +69,7 @@ def book_slot(order) -> None:
 	if not frappe.db._cursor.rowcount:
 		booked = frappe.db.sql("select booked from `tabPickup Slot Load` where name = %s", name)[0][0]
 		load = SlotLoad(getdate(order.pickup_date), order.pickup_slot, capacity, booked)
-		throw_slot_full(pickups.check_slot_room(load, city, later_slot_loads(order, city)))
+		throw_violations(pickups.check_slot_room(load, city, later_slot_loads(order, city)))
 	order.slot_booking = name
 
 
@@ -125,11 +125,6 @@ def later_slot_loads(order, city: str) -> list[SlotLoad]:
 			loads.append(SlotLoad(day, slot.name, capacity, int(booked.get(name) or 0)))
 		day = frappe.utils.add_days(day, 1)
 	return loads
-
-
-def throw_slot_full(violations: list) -> None:
-	if violations:
-		throw_violations(violations)
 
 
 # Assignment
