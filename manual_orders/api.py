@@ -8,7 +8,7 @@ from frappe.model.document import Document
 from frappe.model.mapper import get_mapped_doc
 from werkzeug.wrappers import Response
 
-from manual_orders import catalogue, permissions, pickups
+from manual_orders import catalogue, evidence, permissions, pickups
 from manual_orders.messaging import outbox, webhook
 from manual_orders.sop import rules, texts
 
@@ -223,3 +223,30 @@ def created_order_for_pickup(name: str) -> Document:
 	if doc.docstatus != 1:
 		frappe.throw(_("Order {0} is not a created order.").format(doc.name), title=_("Not Created"))
 	return doc
+
+
+@frappe.whitelist()
+def consent_calls(order: str) -> list[dict]:
+	"""The agent's calls with the order's customer from the last minutes, newest first (Choose Call)."""
+	stored = frappe.db.get_value("Manual Order", order, ["name", "mobile_no"], as_dict=True)
+	if not stored or not frappe.has_permission("Manual Order", "write", stored.name):
+		frappe.throw(_("Order {0} is not an order you may change.").format(order), frappe.PermissionError)
+	return evidence.offered_calls(stored.mobile_no, frappe.session.user)
+
+
+@frappe.whitelist(methods=["POST"])
+def set_consent_call(order: str, call_log: str) -> dict:
+	"""Keeps the call the customer said yes on (completed, their number, recent, the agent's) on the draft."""
+	return evidence.choose_call(order, call_log)
+
+
+@frappe.whitelist(methods=["POST"])
+def send_consent_otp(order: str) -> dict:
+	"""Sends a 6-digit consent code to the order's mobile number (SMS, through the outbox)."""
+	return evidence.send_code(order)
+
+
+@frappe.whitelist(methods=["POST"])
+def verify_consent_otp(order: str, code: str) -> dict:
+	"""The code the customer read back: right once → consent method Verbal + OTP."""
+	return evidence.verify_code(order, code)

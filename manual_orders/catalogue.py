@@ -295,6 +295,17 @@ def _load_settings() -> dict:
 		"gateway_timeout_seconds": int(settings.gateway_timeout_seconds or 10),
 		"restriction_threshold": int(settings.restriction_threshold or 0),
 		"restriction_window_days": int(settings.restriction_window_days or 30),
+		"require_call_log_for_consent": bool(settings.require_call_log_for_consent),
+		"call_log_window_minutes": int(settings.call_log_window_minutes or 60),
+		"quote_validity_days": int(settings.quote_validity_days or 0),
+		"require_otp_consent": bool(settings.require_otp_consent),
+		"otp_expiry_minutes": int(settings.otp_expiry_minutes or 10),
+		"otp_max_attempts": int(settings.otp_max_attempts or 5),
+		"dlt_parameters": {
+			"dlt_template_id": settings.dlt_template_id_parameter,
+			"dlt_entity_id": settings.dlt_entity_id_parameter,
+			"dlt_sender": settings.dlt_sender_parameter,
+		},
 	}
 
 

@@ -95,6 +95,26 @@ class PartnerNotAvailable(SOPViolation):
 	pass
 
 
+class CallLogRequired(SOPViolation):
+	"""Consent needs the completed call it was given on (Manual Order Settings), or the call chosen is not it."""
+
+
+class OtpRequired(SOPViolation):
+	"""Manual Order Settings require the customer to read back a consent code before creation."""
+
+
+class ConsentCodeRefused(SOPViolation):
+	"""A consent code that is wrong, expired, used, locked or sent for other terms."""
+
+
+class QuoteExpired(SOPViolation):
+	"""SOP §4C: the quoted price no longer holds for this pickup."""
+
+
+class DltTemplateMismatch(frappe.ValidationError):
+	"""An SMS text that the operators would drop: it does not fill its registered DLT template."""
+
+
 class DuplicateImei(frappe.ValidationError):
 	"""The same device (IMEI) on two standing orders."""
 
@@ -124,6 +144,15 @@ RULE_EXCEPTIONS: dict[str, type[SOPViolation]] = {
 	"SOP-2-HIGH-END": HighEndReasonMismatch,
 	"SOP-3-UNSURE": OrderNotSubmittable,
 	"SOP-GOLDEN-CONSENT": ConsentRequired,
+	"SOP-GOLDEN-CALL-LOG": CallLogRequired,
+	"SOP-GOLDEN-OTP": OtpRequired,
+	"SOP-4C-QUOTE": QuoteExpired,
+	"OTP-NONE": ConsentCodeRefused,
+	"OTP-USED": ConsentCodeRefused,
+	"OTP-LOCKED": ConsentCodeRefused,
+	"OTP-EXPIRED": ConsentCodeRefused,
+	"OTP-TERMS": ConsentCodeRefused,
+	"OTP-WRONG": ConsentCodeRefused,
 	"SOP-4-MOBILE": InvalidMobileNumber,
 	"SOP-4A-PINCODE-FORMAT": InvalidPincode,
 	"SOP-4A-PINCODE-SERVICEABLE": PincodeNotServiceable,

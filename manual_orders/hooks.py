@@ -35,6 +35,8 @@ scheduler_events = {
 			"manual_orders.pickups.mark_sla_breaches",
 		],
 	},
+	# SOP §4C: drafts whose quoted price lapsed end their attempt; the Lead goes back to follow-up
+	"daily": ["manual_orders.evidence.close_expired_quotes"],
 }
 
 # Malformed REST payloads for Manual Order get a clear 417 instead of Frappe's 500

@@ -67,10 +67,14 @@ def _post_or_get(method: str, url: str, secrets: list[str], timeout: float, **kw
 	return response
 
 
-def send_sms(gateway: SmsGateway, receiver: str, message: str) -> str:
-	"""Sends one SMS the way Frappe's SMS Settings describe; returns the gateway's id if it gives one."""
+def send_sms(gateway: SmsGateway, receiver: str, message: str, extra_parameters: dict | None = None) -> str:
+	"""Sends one SMS the way Frappe's SMS Settings describe; returns the gateway's id if it gives one.
+
+	`extra_parameters`: this message's own, e.g. its DLT template id, entity id and sender header.
+	"""
 	params = {
 		**gateway.static_parameters,
+		**(extra_parameters or {}),
 		gateway.message_parameter: message,
 		gateway.receiver_parameter: receiver,
 	}

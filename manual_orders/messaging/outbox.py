@@ -12,12 +12,15 @@ import json
 
 import frappe
 from frappe.utils import get_datetime, now_datetime
+from frappe.utils.password import get_decrypted_password, set_encrypted_password
 
 from manual_orders.catalogue import get_settings
 from manual_orders.messaging import gateways, retry, webhook
 
 DOCTYPE = "Manual Order Message"
 BATCH_SIZE = 200
+# Where the text of a message that carries a consent code is kept, encrypted (Frappe's __Auth).
+SECRET_FIELD = "secret_text"
 
 
 def queue(
@@ -29,8 +32,17 @@ def queue(
 	language: str | None = None,
 	parameters: list | None = None,
 	notification: str | None = None,
+	secret_message: str | None = None,
+	secret_parameters: list | None = None,
+	dlt: dict | None = None,
+	failure: str | None = None,
 ) -> str:
-	"""Records one message for sending; the caller enqueues the sending after commit."""
+	"""Records one message for sending; the caller enqueues the sending after commit.
+
+	`secret_message` / `secret_parameters`: the text as sent when the stored one is masked
+	(a consent code), kept encrypted. `failure`: the message can never be delivered as it is
+	(it does not fill its DLT template): recorded Failed with the reason, not sent.
+	"""
 	doc = frappe.get_doc(
 		{
 			"doctype": DOCTYPE,
@@ -42,12 +54,18 @@ def queue(
 			"template_language": language,
 			"template_parameters": json.dumps(parameters or [], ensure_ascii=False),
 			"notification": notification,
-			"status": "Queued",
+			"carries_code": int(bool(secret_message or secret_parameters)),
+			**(dlt or {}),
+			"status": "Failed" if failure else "Queued",
 			"attempts": 0,
-			"next_attempt_at": now_datetime(),
+			"last_error": failure,
+			"next_attempt_at": None if failure else now_datetime(),
 		}
 	)
 	doc.insert(ignore_permissions=True)
+	if doc.carries_code:
+		secret = secret_message if secret_message else json.dumps(secret_parameters, ensure_ascii=False)
+		set_encrypted_password(DOCTYPE, doc.name, secret, SECRET_FIELD)
 	return doc.name
 
 
@@ -110,17 +128,28 @@ def send_one(name: str, now=None) -> str:
 
 
 def deliver(message) -> str:
+	secret = (
+		get_decrypted_password(DOCTYPE, message.name, SECRET_FIELD, False) if message.carries_code else None
+	)
 	if message.channel == "SMS":
-		return gateways.send_sms(sms_gateway(), message.recipient, message.message or "")
+		return gateways.send_sms(
+			sms_gateway(), message.recipient, secret or message.message or "", dlt_parameters(message)
+		)
 	if message.channel == "WhatsApp":
 		return gateways.send_whatsapp_template(
 			whatsapp_cloud(),
 			message.recipient,
 			message.template_name,
 			message.template_language or "en",
-			json.loads(message.template_parameters or "[]"),
+			json.loads(secret or message.template_parameters or "[]"),
 		)
 	raise gateways.GatewayError(f"unknown channel {message.channel}", retryable=False)
+
+
+def dlt_parameters(message) -> dict:
+	"""The message's DLT values under the names the gateway gives them (Manual Order Settings)."""
+	names = get_settings()["dlt_parameters"]
+	return {names[key]: message.get(key) for key in names if names[key] and message.get(key)}
 
 
 def sms_gateway() -> gateways.SmsGateway:

@@ -8,14 +8,18 @@ sends nothing. Every other Notification runs Frappe's own `send` unchanged.
 """
 
 import frappe
+from frappe import _
 from frappe.email.doctype.notification.notification import Notification, get_context
-from frappe.utils import cast
+from frappe.utils import add_days, cast, nowdate
 
+from manual_orders.exceptions import DltTemplateMismatch
 from manual_orders.messaging import outbox
+from manual_orders.sop import dlt
 from manual_orders.sop.formats import normalise_mobile
 
 OUTBOX_DOCTYPES = ("Manual Order",)
 OUTBOX_CHANNELS = ("SMS", "WhatsApp")
+MASK = "******"
 
 
 class ManualOrdersNotification(Notification):
@@ -26,38 +30,96 @@ class ManualOrdersNotification(Notification):
 			return None
 		return super().send(doc)
 
+	def validate(self):
+		super().validate()
+		self.check_dlt_template()
+
+	def check_dlt_template(self):
+		"""An SMS whose sample rendering would not fill its DLT template is refused now, not
+		dropped by the operators on every send later."""
+		if self.channel != "SMS" or not (self.get("dlt_template_text") or self.get("dlt_template_id")):
+			return
+		if not self.get("dlt_template_text"):
+			frappe.throw(
+				_("DLT Template Text: paste the text registered on DLT for template {0}.").format(
+					self.dlt_template_id
+				),
+				exc=DltTemplateMismatch,
+			)
+		sample = frappe.render_template(self.message or "", sample_context(self))
+		violations = dlt.check_message(self.dlt_template_text, sample)
+		if violations:
+			frappe.throw(
+				_("{0} (sample: {1})").format(violations[0].render(_), sample),
+				exc=DltTemplateMismatch,
+				title=_("Does Not Match the DLT Template"),
+			)
+
 	def queue_in_outbox(self, doc):
 		"""No try/except here, unlike Frappe's `send`: a message that cannot be recorded
-		fails the order's transaction instead of being lost."""
-		context = {"doc": doc, "alert": self, "comments": None}
+		fails the order's transaction instead of being lost.
+
+		A consent code (`doc.flags.consent_code`) is never stored readable: the message keeps
+		****** in its place and the real text is encrypted for the sender alone.
+		"""
 		if self.channel == "WhatsApp" and not frappe.db.get_single_value(
 			"Manual Order WhatsApp Settings", "enabled"
 		):
 			return
+		secret = doc.flags.consent_code or {}
+		context = {"doc": doc, "alert": self, "comments": None, **secret}
 		rendered = frappe.render_template(self.message or "", context)
+		stored = rendered
+		if secret:
+			masked = {key: MASK for key in secret if key == "otp"}
+			stored = frappe.render_template(self.message or "", {**context, **masked})
 		names = []
 		for recipient in self.outbox_recipients(doc, context):
 			if self.channel == "SMS":
-				names.append(
-					outbox.queue(doc.name, "SMS", recipient, message=rendered, notification=self.name)
-				)
+				names.append(self.queue_sms(doc, recipient, rendered, stored if secret else None))
 			else:
 				names.append(
 					outbox.queue(
 						doc.name,
 						"WhatsApp",
 						recipient,
-						message=rendered,
+						message=stored,
 						template=frappe.render_template(self.subject or "", context).strip(),
 						language=frappe.db.get_single_value(
 							"Manual Order WhatsApp Settings", "default_language"
 						)
 						or "en",
-						parameters=[line.strip() for line in rendered.splitlines() if line.strip()],
+						parameters=lines(stored),
 						notification=self.name,
+						secret_parameters=lines(rendered) if secret else None,
 					)
 				)
+		if doc.flags.outbox_messages is not None:
+			doc.flags.outbox_messages.extend(names)
 		outbox.enqueue_sending(names)
+
+	def queue_sms(self, doc, recipient: str, text: str, masked: str | None) -> str:
+		"""An SMS that does not fill its DLT template is recorded Failed with the reason (the
+		operators would drop it); a consent code the agent asked for is refused instead."""
+		violations = (
+			dlt.check_message(self.get("dlt_template_text"), text) if self.get("dlt_template_text") else []
+		)
+		if violations and doc.flags.consent_code:
+			frappe.throw(violations[0].render(_), exc=DltTemplateMismatch)
+		return outbox.queue(
+			doc.name,
+			"SMS",
+			recipient,
+			message=masked or text,
+			notification=self.name,
+			secret_message=text if masked else None,
+			dlt={
+				"dlt_template_id": self.get("dlt_template_id"),
+				"dlt_entity_id": self.get("dlt_entity_id"),
+				"dlt_sender": self.get("dlt_sender"),
+			},
+			failure=violations[0].render() if violations else None,
+		)
 
 	def outbox_recipients(self, doc, context) -> list[str]:
 		"""Frappe's own receiver list, normalised to +91 numbers, each once."""
@@ -67,6 +129,30 @@ class ManualOrdersNotification(Notification):
 			if normalised and normalised not in numbers:
 				numbers.append(normalised)
 		return numbers
+
+
+def lines(text: str) -> list[str]:
+	"""A WhatsApp template's body parameters: one a line."""
+	return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def sample_context(alert) -> dict:
+	"""What an admin's Notification is rendered with when saved: an order as the desk makes one."""
+	doc = frappe.new_doc(alert.document_type or "Manual Order")
+	doc.name = "MO-2026-00042"
+	values = {
+		"customer_name": "Asha Verma",
+		"mobile_no": "+919876543210",
+		"pickup_date": add_days(nowdate(), 1),
+		"pickup_slot": frappe.db.get_value("Pickup Slot", {}, "name") or "09:00 - 11:00",
+		"pickup_partner": frappe.db.get_value("Pickup Partner", {}, "name") or "QuickPick Mumbai",
+		"estimated_price": 12500,
+		"device_model": "iPhone 13",
+	}
+	for fieldname, value in values.items():
+		if doc.meta.has_field(fieldname):
+			doc.set(fieldname, value)
+	return {"doc": doc, "alert": alert, "comments": None, "otp": "123456", "otp_minutes": 10}
 
 
 # The order's own notifications, without Frappe's round trips (issue #16).
@@ -122,6 +208,8 @@ def evaluate(doc, alert, event: str) -> None:
 		if event == "Value Change" and not value_changed(doc, alert.value_changed):
 			return
 		alert.send(doc)
+	except frappe.ValidationError:
+		raise  # the app's own refusals (a DLT mismatch) reach the caller as they are
 	except TemplateError:
 		frappe.throw(
 			frappe._("Error while evaluating Notification {0}. Please fix your template.").format(

@@ -7,12 +7,13 @@ name and each line of the message is one body parameter of that template.
 
 import frappe
 
-from manual_orders.sop import texts
+from manual_orders.sop import dlt, texts
 
 SMS_NAME = "Manual Order Created - SMS"
 WHATSAPP_NAME = "Manual Order Created - WhatsApp"
 PARTNER_SMS_NAME = "Pickup Partner Assigned - SMS"
 PARTNER_WHATSAPP_NAME = "Pickup Partner Assigned - WhatsApp"
+CONSENT_CODE_NAME = "Manual Order Consent Code - SMS"
 
 ORDER_ID = "{{ doc.name }}"
 PICKUP_DATE = "{{ frappe.utils.formatdate(doc.pickup_date) }}"
@@ -36,6 +37,17 @@ PARTNER_WHATSAPP_PARAMETERS = "\n".join(
 )
 
 
+# Sent when the agent asks (manual_orders.api.send_consent_otp), never on a save: event Method.
+CONSENT_CODE_METHOD = "send_consent_otp"
+CONSENT_CODE_MESSAGE = texts.consent_code_message(
+	"{{ otp }}",
+	ORDER_ID,
+	"{{ doc.device_model }}",
+	"{{ frappe.utils.fmt_money(doc.estimated_price, currency='INR') }}",
+	"{{ otp_minutes }}",
+)
+
+
 def notification_docs() -> list[dict]:
 	recipients = [
 		{"receiver_by_document_field": "whatsapp_no", "condition": "doc.whatsapp_no"},
@@ -55,6 +67,7 @@ def notification_docs() -> list[dict]:
 			"name": SMS_NAME,
 			"channel": "SMS",
 			"message": SMS_MESSAGE,
+			"dlt_template_text": dlt.template_from_message(SMS_MESSAGE),
 			"recipients": [{"receiver_by_document_field": "mobile_no"}],
 		},
 		{
@@ -66,6 +79,16 @@ def notification_docs() -> list[dict]:
 			"recipients": recipients,
 		},
 		*partner_assigned_docs(common, recipients),
+		{
+			**common,
+			"name": CONSENT_CODE_NAME,
+			"event": "Method",
+			"method": CONSENT_CODE_METHOD,
+			"channel": "SMS",
+			"message": CONSENT_CODE_MESSAGE,
+			"dlt_template_text": dlt.template_from_message(CONSENT_CODE_MESSAGE),
+			"recipients": [{"receiver_by_document_field": "mobile_no"}],
+		},
 	]
 
 
@@ -83,6 +106,7 @@ def partner_assigned_docs(common: dict, recipients: list[dict]) -> list[dict]:
 			"name": PARTNER_SMS_NAME,
 			"channel": "SMS",
 			"message": PARTNER_SMS_MESSAGE,
+			"dlt_template_text": dlt.template_from_message(PARTNER_SMS_MESSAGE),
 			"recipients": [{"receiver_by_document_field": "mobile_no"}],
 		},
 		{
@@ -101,3 +125,15 @@ def ensure_notifications() -> None:
 		if not frappe.db.exists("Notification", values["name"]):
 			doc = frappe.get_doc(values)
 			doc.insert(ignore_permissions=True, set_name=values["name"])
+
+
+def fill_dlt_templates() -> None:
+	"""Once (a patch), for sites installed before DLT: the shipped SMS texts get their template
+	text where the admins left the message as shipped."""
+	for values in notification_docs():
+		text = values.get("dlt_template_text")
+		stored = frappe.db.get_value(
+			"Notification", values["name"], ["message", "dlt_template_text"], as_dict=True
+		)
+		if text and stored and not stored.dlt_template_text and stored.message == values["message"]:
+			frappe.db.set_value("Notification", values["name"], "dlt_template_text", text)

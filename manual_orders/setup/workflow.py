@@ -19,9 +19,18 @@ STATES = {
 	"Created": "Success",
 	"Cancelled": "Danger",
 	"Customer Unsure": "Warning",
+	"Quote Expired": "Warning",
 }
 ACTIONS = ("Confirm Consent", "Create Order", "Change Terms", "Mark Customer Unsure", "Cancel Order")
 HAS_CONSENT = "doc.consent_fingerprint"
+# Set only by the daily job that closes drafts whose quote lapsed (manual_orders.evidence).
+QUOTE_EXPIRED_STATE = {
+	"state": "Quote Expired",
+	"doc_status": "0",
+	"allow_edit": MANAGER,
+	"update_field": "outcome",
+	"update_value": "Quote Expired",
+}
 
 
 def workflow_doc() -> dict:
@@ -49,6 +58,7 @@ def workflow_doc() -> dict:
 		state("Created", 1, AGENT),
 		state("Cancelled", 2, MANAGER),
 		state("Customer Unsure", 0, MANAGER, update_field="outcome", update_value="Customer Unsure"),
+		QUOTE_EXPIRED_STATE,
 	]
 	transitions = []
 	for role in (AGENT, MANAGER):
@@ -87,6 +97,16 @@ def ensure_workflow() -> None:
 			)
 	if not frappe.db.exists("Workflow", {"document_type": "Manual Order"}):
 		frappe.get_doc(workflow_doc()).insert(ignore_permissions=True)
+
+
+def add_quote_expired_state() -> None:
+	"""Once (a patch), for workflows installed before the state existed; admins edit it as any other after."""
+	ensure_workflow()
+	for name in frappe.get_all("Workflow", filters={"document_type": "Manual Order"}, pluck="name"):
+		workflow = frappe.get_doc("Workflow", name)
+		if not any(row.state == QUOTE_EXPIRED_STATE["state"] for row in workflow.states):
+			workflow.append("states", QUOTE_EXPIRED_STATE)
+			workflow.save(ignore_permissions=True)
 
 
 def delete_workflow() -> None:

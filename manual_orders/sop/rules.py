@@ -20,6 +20,9 @@ from manual_orders.sop.pincodes import pincode_matches_state, same_place
 from manual_orders.sop.violations import Violation, _
 
 CUSTOMER_UNSURE = "Customer Unsure"
+# SOP §4C: set by the daily job when the quoted price lapsed before the order was created.
+QUOTE_EXPIRED = "Quote Expired"
+ENDED_OUTCOMES = (CUSTOMER_UNSURE, QUOTE_EXPIRED)
 PAYMENT_METHODS = ("UPI", "Bank Transfer")
 MIN_ADDRESS_LENGTH = 10
 
@@ -111,6 +114,14 @@ def check_customer_sure(outcome) -> list[Violation]:
 			"outcome",
 			"SOP-3-UNSURE",
 			_("Outcome: the customer is unsure or just checking; this attempt ends without an order."),
+		)
+	if formats.text(outcome) == QUOTE_EXPIRED:
+		return _v(
+			"outcome",
+			"SOP-3-UNSURE",
+			_(
+				"Outcome: the quoted price lapsed and this attempt was closed; create a new order from the Lead with a fresh quote."
+			),
 		)
 	return []
 

@@ -16,6 +16,10 @@ PARTNER_ASSIGNED_MESSAGE = _(
 	"Your order {0}: {1} will pick up the device on {2}, {3}. Keep the device charged and its IMEI (dial *#06#) ready; you are paid at pickup."
 )
 
+CONSENT_CODE_MESSAGE = _(
+	"{0} is your code to confirm order {1}: your {2} for {3}. Tell it only to our agent on this call. It expires in {4} minutes."
+)
+
 
 def call_script(estimated_price, translate=lambda text: text) -> str:
 	return translate(CALL_SCRIPT).format(format_inr(estimated_price))
@@ -54,3 +58,10 @@ def partner_assigned_message(
 ) -> str:
 	"""SOP §6's first next step done: the customer learns who comes and when."""
 	return translate(PARTNER_ASSIGNED_MESSAGE).format(order_id, partner, pickup_date, pickup_slot)
+
+
+def consent_code_message(
+	code: str, order_id: str, device: str, price: str, minutes, translate=lambda text: text
+) -> str:
+	"""The code the customer reads back to the agent (consent by OTP)."""
+	return translate(CONSENT_CODE_MESSAGE).format(code, order_id, device, price, minutes)

@@ -7,6 +7,7 @@ docs/screenshots/ (the README shows them).
 """
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -218,6 +219,66 @@ class TestAgentDesk(SiteTestCase):
 			frappe.db.rollback()
 			delete_orders([order])
 			remove_pickup_partners([E2E_PARTNER])
+			frappe.db.commit()  # nosemgrep: undoing the committed set-up
+
+	def test_agent_confirms_consent_with_the_code_the_customer_reads_back(self):
+		"""OTP consent: Send Consent Code, a wrong code, then the code from the SMS; then Create Order."""
+		from frappe.utils.password import get_decrypted_password
+
+		from manual_orders.catalogue import clear_catalogue_cache
+		from manual_orders.messaging.outbox import SECRET_FIELD
+		from manual_orders.setup.notifications import CONSENT_CODE_NAME
+
+		def require_otp(value: int):
+			frappe.db.set_single_value("Manual Order Settings", "require_otp_consent", value)
+			frappe.db.commit()  # nosemgrep: the served site reads the settings
+			clear_catalogue_cache()
+
+		with as_user(AGENT):
+			order = frappe.get_doc(
+				with_consent(order_values(customer_name="Meera Iyer", mobile_no="9845011223"))
+			).insert()
+		require_otp(1)
+		try:
+			with open_page(self.served_site) as page:
+				self.login(page, AGENT)
+				page.goto(f"{page.base_url}/app/manual-order/{order.name}")
+				page.wait_for_function(f"cur_frm && cur_frm.doc.name === '{order.name}'")
+				page.locator(".inner-group-button[data-label='Consent'] > button").click()
+				page.locator(".dropdown-menu.show .dropdown-item", has_text="Send Consent Code").click()
+				page.wait_for_selector(".modal.show input[data-fieldname='code']")
+				frappe.db.rollback()  # a fresh snapshot: the server committed the code's message
+				message = frappe.db.get_value(
+					"Manual Order Message", {"manual_order": order.name, "notification": CONSENT_CODE_NAME}
+				)
+				code = re.search(
+					r"\b(\d{6})\b", get_decrypted_password("Manual Order Message", message, SECRET_FIELD)
+				).group(1)
+				page.fill(".modal.show input[data-fieldname='code']", f"{(int(code) + 1) % 10**6:06d}")
+				page.locator(".modal.show .btn-primary", has_text="Verify").click()
+				page.wait_for_selector(".modal.show .msgprint:has-text('4 attempts left')")
+				page.locator(".modal.show .btn-modal-close").first.click()
+				page.wait_for_selector(".modal.show input[data-fieldname='code']")
+				page.fill(".modal.show input[data-fieldname='code']", code)
+				shot(page, "9-consent-code")
+				page.locator(".modal.show .btn-primary", has_text="Verify").click()
+				page.wait_for_function("cur_frm.doc.consent_method === 'Verbal + OTP'")
+				page.get_by_role("button", name="Actions").click()
+				page.locator(".dropdown-menu.show .dropdown-item", has_text="Confirm Consent").click()
+				page.wait_for_function("cur_frm.doc.workflow_state === 'Consent Confirmed'")
+				page.get_by_role("button", name="Actions").click()
+				page.locator(".dropdown-menu.show .dropdown-item", has_text="Create Order").click()
+				page.locator(".modal.show .btn-primary", has_text="Yes").click()
+				page.wait_for_function("cur_frm.doc.docstatus === 1")
+			frappe.db.rollback()
+			stored = frappe.db.get_value(
+				"Manual Order", order.name, ["docstatus", "consent_method"], as_dict=True
+			)
+			assert (stored.docstatus, stored.consent_method) == (1, "Verbal + OTP")
+		finally:
+			frappe.db.rollback()
+			require_otp(0)
+			delete_orders([order.name])
 			frappe.db.commit()  # nosemgrep: undoing the committed set-up
 
 	def order_for_the_e2e_partner(self) -> str:

@@ -77,6 +77,8 @@ VALID_CHANGES = {
 	"outcome": "Customer Unsure",
 	"cancellation_reason": CANCEL_REASON,
 	"pickup_slot": "11:00 - 13:00",
+	# the one consent method the server computes only after a verified code: a forged claim
+	"consent_method": "Verbal + OTP",
 }
 INVALID_STATE = {"draft": "Created", "created": "Draft", "cancelled": "Draft"}
 

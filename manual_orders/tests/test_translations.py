@@ -7,7 +7,7 @@ from pathlib import Path
 
 import frappe
 
-from manual_orders.sop import pickups, rules, texts
+from manual_orders.sop import dlt, evidence, otp, pickups, rules, texts
 from manual_orders.tests.utils import SiteTestCase, make_order
 
 HI_CSV = Path(__file__).resolve().parents[1] / "translations" / "hi.csv"
@@ -29,13 +29,14 @@ class TestTranslations(SiteTestCase):
 	def test_every_rule_message_has_a_hindi_translation_with_the_same_placeholders(self):
 		translations = dict(csv.reader(HI_CSV.open()))
 		sources = set()
-		for module in (rules, pickups):
+		for module in (rules, pickups, evidence, otp, dlt):
 			source = Path(module.__file__).read_text()
 			sources |= set(re.findall(r'_\(\s*"((?:[^"\\]|\\.)*)"', source))
 			sources |= set(re.findall(r"_\(\s*'((?:[^'\\]|\\.)*)'", source))
 		sources |= {
 			texts.CALL_SCRIPT,
 			texts.PARTNER_ASSIGNED_MESSAGE,
+			texts.CONSENT_CODE_MESSAGE,
 			*texts.NEXT_STEPS,
 			"Device",
 			"Price range",

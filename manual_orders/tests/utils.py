@@ -225,7 +225,13 @@ def delete_orders(names) -> None:
 		frappe.db.delete("File", {"attached_to_doctype": "Manual Order", "attached_to_name": name})
 		for table in ("Manual Order Condition", "Manual Order Accessory"):
 			frappe.db.delete(table, {"parent": name})
+		for message in frappe.get_all("Manual Order Message", filters={"manual_order": name}, pluck="name"):
+			frappe.db.delete("__Auth", {"doctype": "Manual Order Message", "name": message})
 		frappe.db.delete("Manual Order Message", {"manual_order": name})
+		frappe.db.delete("Manual Order Consent Code", {"manual_order": name})
+		frappe.db.delete(
+			"Dynamic Link", {"parenttype": "Call Log", "link_doctype": "Manual Order", "link_name": name}
+		)
 		frappe.db.delete("Manual Order Price Dispute", {"manual_order": name})
 		frappe.db.delete("Version", {"ref_doctype": "Manual Order", "docname": name})
 		frappe.db.delete("Comment", {"reference_doctype": "Manual Order", "reference_name": name})

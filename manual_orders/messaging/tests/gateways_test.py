@@ -54,6 +54,19 @@ def test_sms_get_sends_the_settings_parameters(server):
 	assert request["query"] == {"apikey": API_KEY, "text": "Order MO-1 placed", "to": "+919876543210"}
 
 
+def test_sms_carries_the_messages_own_dlt_parameters(server):
+	dlt = {"DLT_TE_ID": "1107170000000000001", "PE_ID": "1101000000000000002", "sender": "QKPICK"}
+	send_sms(sms(server), "+919876543210", "Order MO-1 placed", dlt)
+	assert server.requests[0]["query"] == {
+		"apikey": API_KEY,
+		"text": "Order MO-1 placed",
+		"to": "+919876543210",
+		**dlt,
+	}
+	send_sms(sms(server, use_post=True, headers={"Content-Type": "application/json"}), "+91987", "hi", dlt)
+	assert json.loads(server.requests[1]["body"])["DLT_TE_ID"] == "1107170000000000001"
+
+
 def test_sms_post_form_and_json(server):
 	send_sms(sms(server, use_post=True), "+91987", "hi")
 	assert "text=hi" in server.requests[0]["body"]

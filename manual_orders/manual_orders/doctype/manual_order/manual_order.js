@@ -30,8 +30,9 @@ frappe.ui.form.on("Manual Order", {
 			if (!((frm.doc.__onload || {}).pickup || {}).is_partner) manual_orders.show_created(frm);
 			manual_orders.add_dispute_button(frm);
 			manual_orders.add_pickup_buttons(frm);
-		} else if (frm.doc.docstatus === 0 && frm.doc.outcome !== "Customer Unsure") {
+		} else if (frm.doc.docstatus === 0 && !frm.doc.outcome) {
 			manual_orders.live_check(frm);
+			manual_orders.add_consent_buttons(frm);
 		}
 		manual_orders.show_changes_after_creation(frm);
 	},
@@ -262,6 +263,66 @@ Object.assign(manual_orders, {
 					.then(() => frm.reload_doc()),
 			__("Assign Pickup Partner")
 		);
+	},
+
+	// Consent evidence: the call the customer said yes on, and the code they read back.
+	add_consent_buttons(frm) {
+		if (frm.is_new() || !frm.has_perm("write")) return;
+		const consent = (frm.doc.__onload || {}).consent || {};
+		frm.add_custom_button(__("Choose Call"), () => manual_orders.choose_call(frm), __("Consent"));
+		if (consent.require_otp && frm.doc.consent_fingerprint && frm.doc.consent_method !== "Verbal + OTP") {
+			frm.add_custom_button(__("Send Consent Code"), () => manual_orders.send_consent_code(frm), __("Consent"));
+			frm.dashboard.set_headline_alert(
+				__("The customer must read back the consent code sent by SMS before the order is created."),
+				"orange"
+			);
+		}
+	},
+
+	choose_call(frm) {
+		frappe.call({ method: "manual_orders.api.consent_calls", args: { order: frm.doc.name } }).then(({ message }) => {
+			const calls = message || [];
+			if (!calls.length) {
+				frappe.msgprint(__("No call with {0} in the last minutes was found in the Call Log.", [frm.doc.mobile_no]));
+				return;
+			}
+			const options = calls.map((c) => ({
+				value: c.name,
+				label: `${frappe.datetime.str_to_user(c.start_time)} · ${__(c.type || "")} · ${c.number || ""} · ${__(c.status)}`,
+			}));
+			frappe.prompt(
+				[{ fieldname: "call_log", fieldtype: "Select", label: __("Call Log"), options, default: calls[0].name, reqd: 1 }],
+				(values) =>
+					frappe
+						.call({ method: "manual_orders.api.set_consent_call", args: { order: frm.doc.name, call_log: values.call_log } })
+						.then(() => frm.reload_doc()),
+				__("The Call the Customer Said Yes On")
+			);
+		});
+	},
+
+	send_consent_code(frm) {
+		frappe
+			.call({ method: "manual_orders.api.send_consent_otp", args: { order: frm.doc.name }, freeze: true })
+			.then(() => manual_orders.enter_consent_code(frm));
+	},
+
+	enter_consent_code(frm) {
+		const dialog = frappe.prompt(
+			[{ fieldname: "code", fieldtype: "Data", label: __("Code the Customer Reads Out"), reqd: 1,
+				description: __("Sent by SMS to {0}.", [frm.doc.mobile_no]) }],
+			(values) =>
+				frappe
+					.call({ method: "manual_orders.api.verify_consent_otp", args: { order: frm.doc.name, code: values.code } })
+					.then(({ message }) => {
+						if (message.verified) return frm.reload_doc();
+						frappe.msgprint({ message: message.message, indicator: "red", title: __("Consent Code") });
+						if (message.attempts_left) manual_orders.enter_consent_code(frm);
+					}),
+			__("Consent Code"),
+			__("Verify")
+		);
+		return dialog;
 	},
 
 	// Managers: who changed what after the order was created (SOP §9).

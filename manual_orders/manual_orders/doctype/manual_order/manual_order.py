@@ -3,7 +3,8 @@ from frappe import _
 from frappe.model.workflow import get_workflow_name
 from frappe.utils import getdate, now_datetime
 
-from manual_orders import accountability, catalogue, permissions, pickups, record_guard
+from manual_orders import accountability, catalogue, evidence, permissions, pickups, record_guard
+from manual_orders.evidence import CONSENT_FIELDS, RECORDED_CONSENT_FIELDS
 from manual_orders.exceptions import (
 	AgentChangeNotAllowed,
 	CancellationReasonRequired,
@@ -14,10 +15,7 @@ from manual_orders.exceptions import (
 from manual_orders.overrides import notification
 from manual_orders.permissions import StoredRowDocument
 from manual_orders.sop import consent, formats, pricing, rules, texts
-
-GIVEN_CONSENT_FIELDS = ("consent_customer_words", "consent_price_accepted", "consent_summary_confirmed")
-RECORDED_CONSENT_FIELDS = ("consent_recorded_by", "consent_recorded_at", "consent_fingerprint")
-CONSENT_FIELDS = GIVEN_CONSENT_FIELDS + RECORDED_CONSENT_FIELDS
+from manual_orders.sop.evidence import VERBAL_OTP, check_otp, check_quote, consent_method, quote_valid_until
 
 
 class ManualOrder(StoredRowDocument):
@@ -44,13 +42,19 @@ class ManualOrder(StoredRowDocument):
 		bank_account_number: DF.Data | None
 		base_price: DF.Currency
 		brand: DF.Link | None
+		call_duration: DF.Duration | None
+		call_log: DF.Link | None
 		call_notes: DF.Text | None
+		call_recording_url: DF.Data | None
+		call_started_at: DF.Datetime | None
 		cancellation_notes: DF.SmallText | None
 		cancellation_reason: DF.Link | None
 		city: DF.Data | None
 		conditions: DF.Table[ManualOrderCondition]
 		consent_customer_words: DF.SmallText | None
 		consent_fingerprint: DF.Data | None
+		consent_method: DF.Literal["", "Verbal", "Verbal + Call Log", "Verbal + OTP"]
+		consent_otp_verified_at: DF.Datetime | None
 		consent_price_accepted: DF.Check
 		consent_recorded_at: DF.Datetime | None
 		consent_recorded_by: DF.Link | None
@@ -68,7 +72,7 @@ class ManualOrder(StoredRowDocument):
 		lead_lock: DF.Data | None
 		mobile_no: DF.Data
 		naming_series: DF.Literal["MO-.YYYY.-"]
-		outcome: DF.Literal["", "Customer Unsure"]
+		outcome: DF.Literal["", "Customer Unsure", "Quote Expired"]
 		payment_method: DF.Literal["", "UPI", "Bank Transfer"]
 		picked_up: DF.Check
 		pickup_date: DF.Date | None
@@ -77,6 +81,7 @@ class ManualOrder(StoredRowDocument):
 		price_disputed: DF.Check
 		price_high: DF.Currency
 		price_low: DF.Currency
+		quote_valid_until: DF.Date | None
 		state: DF.Data | None
 		upi_id: DF.Data | None
 		variant: DF.Autocomplete | None
@@ -87,6 +92,7 @@ class ManualOrder(StoredRowDocument):
 	def onload(self):
 		self.set_onload("next_steps", texts.next_steps(_))
 		self.set_onload("pickup", pickups.pickup_onload(self))
+		self.set_onload("consent", evidence.consent_onload())
 		if permissions.sees_all():
 			self.set_onload("changes_after_creation", record_guard.changes_after_creation(self))
 
@@ -110,7 +116,7 @@ class ManualOrder(StoredRowDocument):
 		self.sanitise_html()
 		self.normalise_inputs()
 		self.lock_lead()
-		if self.customer_unsure():
+		if self.attempt_ended():
 			self.end_attempt()
 			return
 		self.set_price()
@@ -134,6 +140,7 @@ class ManualOrder(StoredRowDocument):
 	def on_update(self):
 		if self.customer_unsure() and self.has_value_changed("outcome"):
 			self.set_lead_disposition(rules.CUSTOMER_UNSURE)
+		evidence.link_call(self)
 
 	def on_submit(self):
 		self.set_lead_disposition("Create Order")
@@ -192,6 +199,9 @@ class ManualOrder(StoredRowDocument):
 	def customer_unsure(self) -> bool:
 		return self.outcome == rules.CUSTOMER_UNSURE
 
+	def attempt_ended(self) -> bool:
+		return self.outcome in rules.ENDED_OUTCOMES
+
 	def end_attempt(self):
 		"""The Lead is free for a later call; no consent stands (the disposition follows in on_update)."""
 		self.lead_lock = None
@@ -224,7 +234,7 @@ class ManualOrder(StoredRowDocument):
 		the last guard if anything slips past.
 		"""
 		self.lead_lock = self.lead or None
-		if not self.lead or self.customer_unsure():
+		if not self.lead or self.attempt_ended():
 			self.lead_lock = None
 			return
 		before = self.get_doc_before_save()
@@ -339,9 +349,25 @@ class ManualOrder(StoredRowDocument):
 		if self.consent_fingerprint and (self.consent_fingerprint != fingerprint or not self.consent_given()):
 			self.reset_consent()
 		if not self.consent_fingerprint and self.consent_given():
-			self.consent_fingerprint = fingerprint
-			self.consent_recorded_by = frappe.session.user
-			self.consent_recorded_at = now_datetime()
+			self.record_consent(fingerprint)
+		self.consent_method = consent_method(
+			bool(self.consent_fingerprint), bool(self.consent_otp_verified_at), self.call_log
+		)
+
+	def record_consent(self, fingerprint: str):
+		"""With the call it was given on (when chosen or required) and the day the quote holds to."""
+		now = now_datetime()
+		required = catalogue.get_settings()["require_call_log_for_consent"]
+		self.refuse(evidence.call_violations(self, self.call_log, now, required))
+		valid_until = quote_valid_until(getdate(now), catalogue.get_settings()["quote_validity_days"])
+		self.refuse(check_quote(self.pickup_day(), valid_until, getdate(now)))
+		self.consent_fingerprint = fingerprint
+		self.consent_recorded_by = frappe.session.user
+		self.consent_recorded_at = now
+		self.quote_valid_until = valid_until
+
+	def pickup_day(self):
+		return getdate(self.pickup_date) if self.pickup_date else None
 
 	def reset_consent(self):
 		before = self.get_doc_before_save()
@@ -367,6 +393,13 @@ class ManualOrder(StoredRowDocument):
 	def check_consent(self):
 		covers = consent.covers(self.consent_fingerprint, self.agreed_terms())
 		self.refuse(rules.check_consent(self.consent_given(), covers))
+		code_read_back = self.consent_method == VERBAL_OTP and bool(self.consent_otp_verified_at)
+		self.refuse(
+			check_quote(
+				self.pickup_day(), self.quote_valid_until and getdate(self.quote_valid_until), getdate()
+			)
+			+ check_otp(catalogue.get_settings()["require_otp_consent"], code_read_back)
+		)
 
 	def set_lead_disposition(self, disposition: str):
 		if self.lead:

@@ -13,8 +13,12 @@ class ManualOrderMessage(StoredRowDocument):
 		from frappe.types import DF
 
 		attempts: DF.Int
+		carries_code: DF.Check
 		channel: DF.Literal["SMS", "WhatsApp"]
 		delivered_at: DF.Datetime | None
+		dlt_entity_id: DF.Data | None
+		dlt_sender: DF.Data | None
+		dlt_template_id: DF.Data | None
 		last_error: DF.SmallText | None
 		manual_order: DF.Link
 		message: DF.Text | None
