@@ -144,8 +144,8 @@ def sample_context(alert) -> dict:
 		"customer_name": "Asha Verma",
 		"mobile_no": "+919876543210",
 		"pickup_date": add_days(nowdate(), 1),
-		"pickup_slot": frappe.db.get_value("Pickup Slot", {}, "name") or "09:00 - 11:00",
-		"pickup_partner": frappe.db.get_value("Pickup Partner", {}, "name") or "QuickPick Mumbai",
+		"pickup_slot": frappe.db.get_value("Pickup Slot", {"enabled": 1}, "name") or "09:00 - 11:00",
+		"pickup_partner": frappe.db.get_value("Pickup Partner", {"enabled": 1}, "name") or "QuickPick Mumbai",
 		"estimated_price": 12500,
 		"device_model": "iPhone 13",
 	}

@@ -83,7 +83,7 @@ def order_in_state(state: str, owner: str):
 
 
 class TestConsentWorkflow(SiteTestCase):
-	def test_the_app_ships_an_active_workflow_with_the_four_states(self):
+	def test_the_app_ships_an_active_workflow_with_its_states(self):
 		assert get_workflow_name("Manual Order") == WORKFLOW_NAME
 		workflow = frappe.get_doc("Workflow", WORKFLOW_NAME)
 		states = {row.state: row.doc_status for row in workflow.states}
@@ -93,6 +93,7 @@ class TestConsentWorkflow(SiteTestCase):
 			"Created": "1",
 			"Cancelled": "2",
 			"Customer Unsure": "0",
+			"Quote Expired": "0",
 		}
 
 	def test_consent_records_who_when_and_the_customers_words(self):

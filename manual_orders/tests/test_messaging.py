@@ -307,6 +307,7 @@ class TestMessaging(SiteTestCase):
 		self.addCleanup(forget_cached_notifications, SMS_NAME, PARTNER_SMS_NAME)
 		sms = frappe.get_doc("Notification", SMS_NAME)
 		sms.message = "Order {{ doc.name }} booked for {{ doc.pickup_slot }}."
+		sms.dlt_template_text = "Order {#var#} booked for {#var#}."  # as registered on DLT
 		sms.save()
 		partner_sms = frappe.get_doc("Notification", PARTNER_SMS_NAME)
 		partner_sms.enabled = 0

@@ -95,9 +95,10 @@ Object.assign(manual_orders, {
 				if (message.brand && frm.doc.brand !== message.brand) frm.set_value("brand", message.brand);
 				if (message.device_type && frm.doc.device_type !== message.device_type)
 					frm.set_value("device_type", message.device_type);
-				const asked = (frm.doc.conditions || []).map((row) => row.question);
-				const expected = message.questions.map((q) => q.name);
-				if (reset_conditions || asked.join() !== expected.join()) {
+				// The same questions in another order keep their answers (an order saved through the API).
+				const asked = (frm.doc.conditions || []).map((row) => row.question).sort();
+				const expected = message.questions.map((q) => q.name).sort();
+				if (reset_conditions || asked.join("\n") !== expected.join("\n")) {
 					frm.clear_table("conditions");
 					message.questions.forEach((q) => frm.add_child("conditions", { question: q.name }));
 					frm.refresh_field("conditions");
