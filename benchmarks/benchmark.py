@@ -171,6 +171,22 @@ def frappe_notifications():
 		ManualOrder.run_notifications = ours
 
 
+@contextmanager
+def frappe_bookkeeping():
+	"""Frappe's Workflow Action hook after every save and its DELETE + UPDATE of every child row
+	on submit, as before issue #16's second step (`workflow_actions.py`, `update_children`)."""
+	from frappe.model.document import Document
+
+	from manual_orders.manual_orders.doctype.manual_order.manual_order import ManualOrder
+
+	ours = ManualOrder.run_method, ManualOrder.update_children
+	ManualOrder.run_method, ManualOrder.update_children = Document.run_method, Document.update_children
+	try:
+		yield
+	finally:
+		ManualOrder.run_method, ManualOrder.update_children = ours
+
+
 def pickup_comparison(repeat: int, values: dict) -> dict:
 	"""Lead insert, creation without and with the pickup step (and with Frappe's own
 	notification loop), interleaved run by run."""
@@ -192,11 +208,12 @@ def pickup_comparison(repeat: int, values: dict) -> dict:
 	from manual_orders.catalogue import clear_catalogue_cache
 
 	clear_catalogue_cache()
-	leads = make_leads(3 * repeat + 15)
+	leads = make_leads(4 * repeat + 20)
 	runs = {
 		"lead_insert": ([], []),
 		"without_pickups": ([], []),
-		"with_pickups_frappe_notifications": ([], []),
+		"with_pickups_before_issue_16": ([], []),
+		"with_pickups_frappe_bookkeeping": ([], []),
 		"with_pickups": ([], []),
 	}
 	create = full_creation(leads, values)
@@ -207,18 +224,21 @@ def pickup_comparison(repeat: int, values: dict) -> dict:
 				result = measure(lead_insert, 1)
 			elif label == "without_pickups":
 				with without_pickups():
-					result = measure(lambda _n, i=i: create(3 * i), 1)
-			elif label == "with_pickups_frappe_notifications":
-				with frappe_notifications():
-					result = measure(lambda _n, i=i: create(3 * i + 1), 1)
+					result = measure(lambda _n, i=i: create(4 * i), 1)
+			elif label == "with_pickups_before_issue_16":
+				with frappe_notifications(), frappe_bookkeeping():
+					result = measure(lambda _n, i=i: create(4 * i + 1), 1)
+			elif label == "with_pickups_frappe_bookkeeping":
+				with frappe_bookkeeping():
+					result = measure(lambda _n, i=i: create(4 * i + 2), 1)
 			else:
-				result = measure(lambda _n, i=i: create(3 * i + 2), 1)
+				result = measure(lambda _n, i=i: create(4 * i + 3), 1)
 			if not warm:
 				runs[label][0].extend(result[0])
 				runs[label][1].extend(result[1])
 	out = {label: summary(times, queries) for label, (times, queries) in runs.items()}
 	lead = out["lead_insert"]["median_ms"]
-	for label in ("without_pickups", "with_pickups_frappe_notifications", "with_pickups"):
+	for label in list(runs)[1:]:
 		out[label]["ratio_to_lead_median"] = round(out[label]["median_ms"] / lead, 2)
 	return out
 
@@ -355,9 +375,11 @@ def http_agents(site: str, sites_path: str, orders: int, values: dict, think: fl
 						errors.append((response.status_code, error_text(response)))
 
 		start = time.perf_counter()
+		cpu_before = process_tree_cpu(server.pid)
 		with ThreadPoolExecutor(max_workers=AGENTS) as pool:
 			list(pool.map(agent, range(AGENTS)))
 		elapsed = time.perf_counter() - start
+		cpu = process_tree_cpu(server.pid) - cpu_before
 		all_requests = latencies["insert"] + latencies["submit"]
 		return {
 			"agents": AGENTS,
@@ -372,10 +394,29 @@ def http_agents(site: str, sites_path: str, orders: int, values: dict, think: fl
 			"p99_ms": round(percentile(all_requests, 99) * 1000, 1),
 			"insert_p95_ms": round(percentile(latencies["insert"], 95) * 1000, 1),
 			"submit_p95_ms": round(percentile(latencies["submit"], 95) * 1000, 1),
+			"gunicorn_cpu_ms_per_order": round(cpu * 1000 / max(len(latencies["submit"]), 1), 1),
 		}
 	finally:
 		server.terminate()
 		server.wait(timeout=30)
+
+
+def process_tree_cpu(pid: int) -> float:
+	"""CPU seconds (user + system) of a process and its children so far, from /proc (Linux)."""
+	tick = os.sysconf("SC_CLK_TCK")
+	total = 0.0
+	pending = [pid]
+	while pending:
+		current = pending.pop()
+		try:
+			with open(f"/proc/{current}/stat") as fh:
+				fields = fh.read().rsplit(")", 1)[1].split()
+			total += (int(fields[11]) + int(fields[12])) / tick
+			with open(f"/proc/{current}/task/{current}/children") as fh:
+				pending += [int(child) for child in fh.read().split()]
+		except (FileNotFoundError, ProcessLookupError):
+			continue
+	return total
 
 
 def error_text(response: requests.Response) -> str:
@@ -413,6 +454,7 @@ def main():
 	parser.add_argument(
 		"--pickups", action="store_true", help="only the creation path with and without pickups"
 	)
+	parser.add_argument("--http", action="store_true", help="only the 20 agents over HTTP, back to back")
 	args = parser.parse_args()
 
 	frappe.init(site=args.site, sites_path=args.sites_path)
@@ -440,6 +482,14 @@ def main():
 	measure(lead_insert, 5)  # warm caches
 	if args.pickups:
 		results["pickups"] = pickup_comparison(args.repeat, values)
+		print(json.dumps(results, indent=1))
+		if args.json:
+			with open(args.json, "w") as fh:
+				json.dump(results, fh, indent=1)
+		frappe.destroy()
+		return
+	if args.http:
+		results["http"] = http_agents(args.site, os.path.abspath(args.sites_path), args.http_orders, values)
 		print(json.dumps(results, indent=1))
 		if args.json:
 			with open(args.json, "w") as fh:

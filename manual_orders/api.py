@@ -227,11 +227,11 @@ def created_order_for_pickup(name: str) -> Document:
 
 @frappe.whitelist()
 def consent_calls(order: str) -> list[dict]:
-	"""The agent's calls with the order's customer from the last minutes, newest first (Choose Call)."""
-	stored = frappe.db.get_value("Manual Order", order, ["name", "mobile_no"], as_dict=True)
+	"""The order's agent's calls with its customer from the last minutes, newest first (Choose Call)."""
+	stored = frappe.db.get_value("Manual Order", order, ["name", "mobile_no", "agent"], as_dict=True)
 	if not stored or not frappe.has_permission("Manual Order", "write", stored.name):
 		frappe.throw(_("Order {0} is not an order you may change.").format(order), frappe.PermissionError)
-	return evidence.offered_calls(stored.mobile_no, frappe.session.user)
+	return evidence.offered_calls(stored.mobile_no, stored.agent)
 
 
 @frappe.whitelist(methods=["POST"])

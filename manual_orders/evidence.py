@@ -35,6 +35,7 @@ RECORDED_CONSENT_FIELDS = (
 	"quote_valid_until",
 )
 CONSENT_FIELDS = GIVEN_CONSENT_FIELDS + RECORDED_CONSENT_FIELDS
+CALL_DETAIL_FIELDS = ("call_log", "call_started_at", "call_duration", "call_recording_url")
 
 
 # The call
@@ -203,6 +204,22 @@ def last_code(order: str, for_update: bool = False):
 	return rows[0] if rows else None
 
 
+def codes_sent_since(order: str, since) -> int:
+	return frappe.db.count(CODE_DOCTYPE, {"manual_order": order, "creation": (">=", since)})
+
+
+def delete_codes(order: str) -> None:
+	"""A deleted draft's consent codes and the messages that carried them (encrypted text too)."""
+	from frappe.utils.password import delete_all_passwords_for
+
+	frappe.db.delete(CODE_DOCTYPE, {"manual_order": order})
+	for name in frappe.get_all(
+		"Manual Order Message", filters={"manual_order": order, "carries_code": 1}, pluck="name"
+	):
+		delete_all_passwords_for("Manual Order Message", name)
+		frappe.db.delete("Manual Order Message", {"name": name})
+
+
 def as_sent_code(row) -> otp.SentCode | None:
 	if not row:
 		return None
@@ -230,6 +247,7 @@ def send_code(name: str) -> dict:
 	last = last_code(order.name)
 	if otp.can_reuse(as_sent_code(last), order.consent_fingerprint, now):
 		return {"sent": False, "expires_at": last.expires_at}
+	throw_violations(otp.check_send_rate(codes_sent_since(order.name, otp.rate_window_start(now))))
 	frappe.db.sql(
 		f"update `tab{CODE_DOCTYPE}` set status = %s where manual_order = %s and status = %s",
 		(otp.REPLACED, order.name, otp.SENT),

@@ -153,6 +153,7 @@ RULE_EXCEPTIONS: dict[str, type[SOPViolation]] = {
 	"OTP-EXPIRED": ConsentCodeRefused,
 	"OTP-TERMS": ConsentCodeRefused,
 	"OTP-WRONG": ConsentCodeRefused,
+	"OTP-RATE": ConsentCodeRefused,
 	"SOP-4-MOBILE": InvalidMobileNumber,
 	"SOP-4A-PINCODE-FORMAT": InvalidPincode,
 	"SOP-4A-PINCODE-SERVICEABLE": PincodeNotServiceable,

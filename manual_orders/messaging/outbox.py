@@ -9,6 +9,7 @@ resend it. The minutely scheduler job picks up every retry that is due.
 """
 
 import json
+import re
 
 import frappe
 from frappe.utils import get_datetime, now_datetime
@@ -62,6 +63,7 @@ def queue(
 			"next_attempt_at": None if failure else now_datetime(),
 		}
 	)
+	doc.flags.ignore_links = True  # the order is the one this transaction is saving
 	doc.insert(ignore_permissions=True)
 	if doc.carries_code:
 		secret = secret_message if secret_message else json.dumps(secret_parameters, ensure_ascii=False)
@@ -120,17 +122,28 @@ def send_one(name: str, now=None) -> str:
 	try:
 		provider_id = deliver(message)
 	except gateways.GatewayError as error:
-		record_failure(message, error, now)
+		record_failure(message, error, now, code_secrets(message))
 	else:
 		record_success(message, provider_id, now)
 	frappe.db.commit()  # nosemgrep: each message is its own unit of work in this background job
 	return message.status
 
 
-def deliver(message) -> str:
-	secret = (
+def secret_text(message) -> str | None:
+	return (
 		get_decrypted_password(DOCTYPE, message.name, SECRET_FIELD, False) if message.carries_code else None
 	)
+
+
+def code_secrets(message) -> list[str]:
+	"""What a gateway's error must not carry into `last_error` (which agents read): the text as
+	sent and every number in it, the code among them."""
+	secret = secret_text(message)
+	return [secret, *re.findall(r"\d{4,}", secret)] if secret else []
+
+
+def deliver(message) -> str:
+	secret = secret_text(message)
 	if message.channel == "SMS":
 		return gateways.send_sms(
 			sms_gateway(), message.recipient, secret or message.message or "", dlt_parameters(message)
@@ -201,7 +214,7 @@ def record_success(message, provider_id: str, now) -> None:
 	)
 
 
-def record_failure(message, error: gateways.GatewayError, now) -> None:
+def record_failure(message, error: gateways.GatewayError, now, secrets: list[str] | None = None) -> None:
 	settings = get_settings()
 	attempts = (message.attempts or 0) + 1
 	failed = not error.retryable or retry.gives_up(attempts, settings["message_max_attempts"])
@@ -209,7 +222,7 @@ def record_failure(message, error: gateways.GatewayError, now) -> None:
 		{
 			"status": "Failed" if failed else "Queued",
 			"attempts": attempts,
-			"last_error": str(error)[:1000],
+			"last_error": gateways.redact(str(error), sorted(secrets or [], key=len, reverse=True))[:1000],
 			"next_attempt_at": None
 			if failed
 			else retry.next_attempt_at(now, attempts, settings["message_retry_seconds"]),

@@ -11,6 +11,7 @@ import frappe
 from frappe import _
 from frappe.email.doctype.notification.notification import Notification, get_context
 from frappe.utils import add_days, cast, nowdate
+from jinja2 import TemplateError
 
 from manual_orders.exceptions import DltTemplateMismatch
 from manual_orders.messaging import outbox
@@ -37,7 +38,9 @@ class ManualOrdersNotification(Notification):
 	def check_dlt_template(self):
 		"""An SMS whose sample rendering would not fill its DLT template is refused now, not
 		dropped by the operators on every send later."""
-		if self.channel != "SMS" or not (self.get("dlt_template_text") or self.get("dlt_template_id")):
+		if self.channel != "SMS" or self.document_type not in OUTBOX_DOCTYPES:
+			return  # other DocTypes send through Frappe's own send_sms, which knows no DLT values
+		if not (self.get("dlt_template_text") or self.get("dlt_template_id")):
 			return
 		if not self.get("dlt_template_text"):
 			frappe.throw(
@@ -46,7 +49,13 @@ class ManualOrdersNotification(Notification):
 				),
 				exc=DltTemplateMismatch,
 			)
-		sample = frappe.render_template(self.message or "", sample_context(self))
+		try:
+			sample = frappe.render_template(self.message or "", sample_context(self))
+		except TemplateError as error:
+			frappe.throw(
+				_("Message: the text cannot be rendered for a sample order ({0}).").format(error),
+				exc=DltTemplateMismatch,
+			)
 		violations = dlt.check_message(self.dlt_template_text, sample)
 		if violations:
 			frappe.throw(
@@ -69,10 +78,10 @@ class ManualOrdersNotification(Notification):
 		secret = doc.flags.consent_code or {}
 		context = {"doc": doc, "alert": self, "comments": None, **secret}
 		rendered = frappe.render_template(self.message or "", context)
-		stored = rendered
+		stored, masked_context = rendered, context
 		if secret:
-			masked = {key: MASK for key in secret if key == "otp"}
-			stored = frappe.render_template(self.message or "", {**context, **masked})
+			masked_context = {**context, "otp": MASK}
+			stored = frappe.render_template(self.message or "", masked_context)
 		names = []
 		for recipient in self.outbox_recipients(doc, context):
 			if self.channel == "SMS":
@@ -84,7 +93,7 @@ class ManualOrdersNotification(Notification):
 						"WhatsApp",
 						recipient,
 						message=stored,
-						template=frappe.render_template(self.subject or "", context).strip(),
+						template=frappe.render_template(self.subject or "", masked_context).strip(),
 						language=frappe.db.get_single_value(
 							"Manual Order WhatsApp Settings", "default_language"
 						)
@@ -200,8 +209,6 @@ def run_notifications(doc, method: str) -> None:
 
 def evaluate(doc, alert, event: str) -> None:
 	"""Frappe's `evaluate_alert`, without reloading the document."""
-	from jinja2 import TemplateError
-
 	try:
 		if alert.condition and not frappe.safe_eval(alert.condition, None, get_context(doc)):
 			return

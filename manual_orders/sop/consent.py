@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 AGREED_FIELDS = (
+	"mobile_no",  # whose "yes" it is: the call and the consent code are bound to this number
 	"device_type",
 	"brand",
 	"device_model",

@@ -23,6 +23,30 @@ STATUSES = (SENT, VERIFIED, LOCKED, REPLACED)
 RESEND_AFTER_SECONDS = 30
 
 
+# At most this many codes for one order in an hour: SMS under the company's sender id are
+# not a tool to flood a number an agent typed.
+MAX_CODES_PER_HOUR = 5
+
+
+def rate_window_start(now: datetime) -> datetime:
+	return now - timedelta(hours=1)
+
+
+def check_send_rate(sent_in_the_last_hour: int) -> list[Violation]:
+	if sent_in_the_last_hour < MAX_CODES_PER_HOUR:
+		return []
+	return [
+		Violation(
+			"consent_otp",
+			"OTP-RATE",
+			_(
+				"Consent code: {0} codes were sent for this order in the last hour; wait before sending another."
+			),
+			(MAX_CODES_PER_HOUR,),
+		)
+	]
+
+
 def new_code() -> str:
 	return f"{secrets.randbelow(10**DIGITS):0{DIGITS}d}"
 

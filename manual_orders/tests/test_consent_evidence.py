@@ -20,6 +20,7 @@ from manual_orders.exceptions import (
 	DltTemplateMismatch,
 	OtpRequired,
 	QuoteExpired,
+	RecordLocked,
 )
 from manual_orders.messaging import outbox
 from manual_orders.messaging.tests.gateway_server import GatewayServer
@@ -27,6 +28,7 @@ from manual_orders.setup import notifications
 from manual_orders.sop import otp
 from manual_orders.tests.utils import (
 	AGENT,
+	MANAGER,
 	OTHER_AGENT,
 	Api,
 	SiteTestCase,
@@ -309,6 +311,57 @@ class TestConsentCode(SiteTestCase):
 		)
 		assert frappe.db.count(evidence.CODE_DOCTYPE, {"manual_order": order.name}) == 1
 
+	def test_a_changed_mobile_number_voids_the_code_the_verification_and_the_call(self):
+		"""The code went to one phone; the order now names another: nobody there has said yes."""
+		call = make_call()
+		name = draft_on_call(call)
+		record_consent(name)
+		assert verify(name, send_code(name))["verified"]
+		with as_user(AGENT):
+			doc = frappe.get_doc("Manual Order", name)
+			doc.mobile_no = "9123456780"
+			doc.save()
+			assert (doc.consent_fingerprint, doc.consent_method, doc.consent_otp_verified_at) == (
+				None,
+				None,
+				None,
+			)
+			assert (doc.call_log, doc.call_recording_url) == (None, None)
+			doc.update(with_consent({}))
+			doc.save()
+			with self.assertRaises(OtpRequired):
+				doc.submit()
+
+	def test_no_more_than_five_codes_an_hour(self):
+		order = draft_with_consent()
+		for _ in range(otp.MAX_CODES_PER_HOUR):
+			frappe.db.set_value(  # each code older than a double click
+				evidence.CODE_DOCTYPE,
+				{"manual_order": order.name},
+				"creation",
+				add_to_date(now_datetime(), minutes=-2),
+			)
+			send_code(order.name)
+		frappe.db.set_value(
+			evidence.CODE_DOCTYPE,
+			{"manual_order": order.name},
+			"creation",
+			add_to_date(now_datetime(), minutes=-2),
+		)
+		with self.assertRaises(ConsentCodeRefused) as refused:
+			send_code(order.name)
+		assert "last hour" in str(refused.exception)
+
+	def test_a_draft_with_codes_can_be_deleted_and_takes_them_along(self):
+		order = draft_with_consent()
+		send_code(order.name)
+		message = frappe.db.get_value("Manual Order Message", {"manual_order": order.name, "carries_code": 1})
+		with as_user(MANAGER):
+			frappe.delete_doc("Manual Order", order.name)
+		assert not frappe.db.exists(evidence.CODE_DOCTYPE, {"manual_order": order.name})
+		assert not frappe.db.exists("Manual Order Message", message)
+		assert not frappe.db.exists("__Auth", {"doctype": "Manual Order Message", "name": message})
+
 	def test_a_new_code_replaces_the_last_one(self):
 		order = draft_with_consent()
 		first = send_code(order.name)
@@ -394,6 +447,33 @@ class TestConsentCodeOverHttp(SiteTestCase):
 			frappe.db.commit()  # nosemgrep
 
 
+class TestCodeInGatewayErrors(SiteTestCase):
+	@committed
+	def test_a_gateway_that_quotes_the_text_back_leaves_no_code_in_the_error_agents_read(self):
+		from manual_orders.tests.test_messaging import configure
+
+		server = GatewayServer().start()
+		self.addCleanup(server.stop)
+		configure(server.url)
+		server.mode = "echo400"
+		with order_settings(commit=True, **OTP_SETTINGS):
+			order = draft_with_consent()
+			code = send_code(order.name)
+			frappe.db.commit()  # nosemgrep: the sender works on committed messages
+			message = frappe.db.get_value(
+				"Manual Order Message", {"manual_order": order.name, "carries_code": 1}
+			)
+			outbox.send_one(message)
+			frappe.db.delete(evidence.CODE_DOCTYPE, {"manual_order": order.name})
+		assert code in str(server.requests[-1]["query"])  # the gateway did quote it
+		with as_user(AGENT):
+			[row] = frappe.get_list(
+				"Manual Order Message", filters={"name": message}, fields=["status", "last_error", "message"]
+			)
+		assert row.status == "Failed" and "HTTP 400" in row.last_error
+		assert code not in row.last_error and code not in row.message
+
+
 class TestQuoteValidity(SiteTestCase):
 	def test_consent_fixes_the_last_day_and_a_later_pickup_is_refused(self):
 		with order_settings(quote_validity_days=2):
@@ -409,6 +489,20 @@ class TestQuoteValidity(SiteTestCase):
 		frappe.db.set_value("Manual Order", order.name, "quote_valid_until", add_days(nowdate(), -1))
 		with as_user(AGENT), self.assertRaises(QuoteExpired):
 			frappe.get_doc("Manual Order", order.name).submit()
+
+	def test_quote_expired_is_the_jobs_alone_and_final(self):
+		with self.assertRaises(RecordLocked):
+			draft_with_consent(outcome="Quote Expired")
+		with order_settings(quote_validity_days=2):
+			order = draft_with_consent()
+		frappe.db.set_value("Manual Order", order.name, "quote_valid_until", add_days(nowdate(), -1))
+		evidence.close_expired_quotes()
+		for user in (AGENT, MANAGER):
+			with as_user(user), self.assertRaises(RecordLocked):
+				doc = frappe.get_doc("Manual Order", order.name)
+				doc.outcome = ""
+				doc.save()
+		assert stored(order.name, "outcome").outcome == "Quote Expired"
 
 	def test_the_daily_job_closes_an_expired_draft_once(self):
 		lead = make_lead()

@@ -1,7 +1,8 @@
 """A real HTTP server on 127.0.0.1 standing in for the SMS gateway and the WhatsApp Cloud API.
 
 Tests start it, point the app's settings at its URL and set `mode`:
-"ok", "error500", "error400", "slow" (answers after `delay` seconds). `stop()` closes
+"ok", "error500", "error400", "echo400" (a 400 that quotes the request back, as many SMS
+gateways do), "slow" (answers after `delay` seconds). `stop()` closes
 the port, so the gateway is "down". Every request it received is in `requests`.
 """
 
@@ -74,6 +75,9 @@ class GatewayServer:
 					time.sleep(delay)
 				if mode == "error500":
 					return self._send(record, 500, {"error": {"message": "internal error"}})
+				if mode == "echo400":
+					quoted = record["query"] or record["body"]
+					return self._send(record, 400, {"error": f"template mismatch for {quoted}"})
 				if mode == "error400":
 					return self._send(record, 400, {"error": {"message": "template not found"}})
 				message_id = f"wamid.TEST{next(gateway._ids):06d}.{uuid.uuid4().hex[:12]}"

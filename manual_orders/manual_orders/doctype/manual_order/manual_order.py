@@ -3,7 +3,15 @@ from frappe import _
 from frappe.model.workflow import get_workflow_name
 from frappe.utils import getdate, now_datetime
 
-from manual_orders import accountability, catalogue, evidence, permissions, pickups, record_guard
+from manual_orders import (
+	accountability,
+	catalogue,
+	evidence,
+	permissions,
+	pickups,
+	record_guard,
+	workflow_actions,
+)
 from manual_orders.evidence import CONSENT_FIELDS, RECORDED_CONSENT_FIELDS
 from manual_orders.exceptions import (
 	AgentChangeNotAllowed,
@@ -101,6 +109,51 @@ class ManualOrder(StoredRowDocument):
 		(no reload before sending): overrides/notification.py."""
 		notification.run_notifications(self, method)
 
+	def run_method(self, method, *args, **kwargs):
+		"""Frappe's, without the Workflow Action bookkeeping when it would tell nobody
+		(workflow_actions.py)."""
+		if method == "on_update" and not workflow_actions.needed(self):
+			return workflow_actions.run_method_without_bookkeeping(self, method, *args, **kwargs)
+		return super().run_method(method, *args, **kwargs)
+
+	def update_children(self):
+		"""On submit the rows are the ones just stored and checked: only their docstatus changes,
+		one UPDATE a table instead of Frappe's DELETE and one UPDATE a row (issue #16)."""
+		if self._action == "submit" and self.rows_as_stored():
+			for df in self.meta.get_table_fields():
+				table = frappe.qb.DocType(df.options)
+				(
+					frappe.qb.update(table)
+					.set(table.docstatus, self.docstatus)
+					.set(table.modified, self.modified)
+					.set(table.modified_by, self.modified_by)
+					.where(
+						(table.parent == self.name)
+						& (table.parenttype == self.doctype)
+						& (table.parentfield == df.fieldname)
+					)
+					.run()
+				)
+			return
+		super().update_children()
+
+	def rows_as_stored(self) -> bool:
+		"""Whether every child row is the stored one, field for field (docstatus and times apart)."""
+		before = self.get_doc_before_save()
+		if not before:
+			return False
+		ignored = {"docstatus", "creation", "modified", "modified_by"}
+		for df in self.meta.get_table_fields():
+			rows, stored = self.get(df.fieldname), before.get(df.fieldname)
+			if [row.name for row in rows] != [row.name for row in stored]:
+				return False
+			for row, stored_row in zip(rows, stored, strict=True):
+				now = row.get_valid_dict(convert_dates_to_str=True)
+				then = stored_row.get_valid_dict(convert_dates_to_str=True)
+				if any(now.get(key) != then.get(key) for key in set(now) | set(then) if key not in ignored):
+					return False
+		return True
+
 	def validate_higher_perm_levels(self):
 		"""Before Frappe's silent reset of fields above the user's permission level."""
 		record_guard.refuse_operations_changes(self)
@@ -109,6 +162,7 @@ class ManualOrder(StoredRowDocument):
 	def validate(self):
 		self.keep_agent()
 		record_guard.restore_server_owned(self, keep=("agent",))
+		self.keep_quote_expired()
 		self.currency = pricing.CURRENCY
 		if self.is_new():
 			accountability.check_agent_allowed(self.agent)
@@ -180,6 +234,7 @@ class ManualOrder(StoredRowDocument):
 				exc=RecordLocked,
 				title=_("Not Allowed"),
 			)
+		evidence.delete_codes(self.name)
 
 	# SOP §9: the agent who creates the order is accountable; that never changes.
 	def keep_agent(self):
@@ -192,6 +247,19 @@ class ManualOrder(StoredRowDocument):
 					"Agent: the agent who created the order ({0}) is accountable for it and cannot be changed."
 				).format(before.agent),
 				exc=AgentChangeNotAllowed,
+				title=_("Not Allowed"),
+			)
+
+	# SOP §4C: only the daily job closes an attempt whose quote lapsed, and it stays closed.
+	def keep_quote_expired(self):
+		before = self.get_doc_before_save()
+		was_expired = bool(before) and before.outcome == rules.QUOTE_EXPIRED
+		if (self.outcome == rules.QUOTE_EXPIRED) != was_expired:
+			frappe.throw(
+				_(
+					"Outcome: Quote Expired is set by the daily check of quotes and is final; for a new quote, create a new order from the Lead."
+				),
+				exc=RecordLocked,
 				title=_("Not Allowed"),
 			)
 
@@ -345,6 +413,8 @@ class ManualOrder(StoredRowDocument):
 		before = self.get_doc_before_save()
 		for fieldname in RECORDED_CONSENT_FIELDS:
 			self.set(fieldname, before.get(fieldname) if before else None)
+		if before and before.mobile_no != self.mobile_no:
+			self.forget_call()  # it was with another number
 		fingerprint = consent.fingerprint(self.agreed_terms())
 		if self.consent_fingerprint and (self.consent_fingerprint != fingerprint or not self.consent_given()):
 			self.reset_consent()
@@ -353,6 +423,10 @@ class ManualOrder(StoredRowDocument):
 		self.consent_method = consent_method(
 			bool(self.consent_fingerprint), bool(self.consent_otp_verified_at), self.call_log
 		)
+
+	def forget_call(self):
+		for fieldname in evidence.CALL_DETAIL_FIELDS:
+			self.set(fieldname, None)
 
 	def record_consent(self, fingerprint: str):
 		"""With the call it was given on (when chosen or required) and the day the quote holds to."""
