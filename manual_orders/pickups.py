@@ -201,15 +201,50 @@ def set_pickup_schedule(order) -> None:
 	order.pickup_due_by = pickups.pickup_due_by(getdate(order.pickup_date), slot.end) if slot else None
 
 
+def queue_todos(order) -> None:
+	"""A new order's ToDos for its partner's users, written by a background job once the order
+	commits (issue #16: about 9 statements and 9 ms off the agent's call). The order's
+	`pickup_partner` is the record and shows in the partner's list at once; the ToDos are their
+	Assigned To list. A manager's (re)assignment writes them at once (`reassign`)."""
+	partner = catalogue.get_pickup_partner(order.pickup_partner)
+	if partner and partner.users:
+		frappe.enqueue(
+			"manual_orders.pickups.todos_after_creation",
+			queue="short",
+			order=order.name,
+			partner=order.pickup_partner,
+			enqueue_after_commit=True,
+			now=frappe.flags.in_test,
+		)
+
+
+def todos_after_creation(order: str, partner: str) -> None:
+	"""Background job: the ToDos of a created order, unless it was cancelled, picked up or given
+	to another partner meanwhile."""
+	doc = frappe.get_doc("Manual Order", order)
+	if doc.docstatus == 1 and doc.pickup_partner == partner and doc.pickup_status in pickups.PENDING:
+		create_todos(doc)
+
+
 def create_todos(order) -> None:
-	"""The partner's users work from their usual Assigned To list."""
+	"""The partner's users work from their usual Assigned To list; a user with an open ToDo for
+	the order gets no second one."""
 	partner = catalogue.get_pickup_partner(order.pickup_partner)
 	if not partner:
 		return
 	description = _("Pickup {0}: {1}, {2} on {3}").format(
 		order.name, order.customer_name, order.pickup_slot, frappe.utils.formatdate(order.pickup_date)
 	)
+	assigned = set(
+		frappe.get_all(
+			"ToDo",
+			filters={"reference_type": order.doctype, "reference_name": order.name, "status": "Open"},
+			pluck="allocated_to",
+		)
+	)
 	for user in partner.users:
+		if user in assigned:
+			continue
 		frappe.get_doc(
 			{
 				"doctype": "ToDo",

@@ -71,9 +71,7 @@ class ManualOrdersNotification(Notification):
 		A consent code (`doc.flags.consent_code`) is never stored readable: the message keeps
 		****** in its place and the real text is encrypted for the sender alone.
 		"""
-		if self.channel == "WhatsApp" and not frappe.db.get_single_value(
-			"Manual Order WhatsApp Settings", "enabled"
-		):
+		if self.channel == "WhatsApp" and not whatsapp_settings().enabled:
 			return
 		secret = doc.flags.consent_code or {}
 		context = {"doc": doc, "alert": self, "comments": None, **secret}
@@ -94,10 +92,7 @@ class ManualOrdersNotification(Notification):
 						recipient,
 						message=stored,
 						template=frappe.render_template(self.subject or "", masked_context).strip(),
-						language=frappe.db.get_single_value(
-							"Manual Order WhatsApp Settings", "default_language"
-						)
-						or "en",
+						language=whatsapp_settings().default_language or "en",
 						parameters=lines(stored),
 						notification=self.name,
 						secret_parameters=lines(rendered) if secret else None,
@@ -138,6 +133,11 @@ class ManualOrdersNotification(Notification):
 			if normalised and normalised not in numbers:
 				numbers.append(normalised)
 		return numbers
+
+
+def whatsapp_settings():
+	"""From Frappe's document cache, which a save of the settings clears."""
+	return frappe.get_cached_doc("Manual Order WhatsApp Settings")
 
 
 def lines(text: str) -> list[str]:

@@ -92,9 +92,12 @@ def draft(agent: str = AGENT, **overrides):
 
 
 def created(agent: str = AGENT, **overrides):
+	"""A created order, and what the background worker does once it commits: its partner's ToDos."""
 	order = draft(agent, **overrides)
 	with as_user(agent):
 		order.submit()
+	if order.pickup_partner:
+		pickups.todos_after_creation(order.name, order.pickup_partner)
 	return order
 
 
@@ -319,6 +322,38 @@ class TestAssignment(PickupTestCase):
 		)
 		with as_user(AGENT), self.assertRaises(frappe.PermissionError):
 			assign_pickup_partner(waiting.name, "Test Alpha")
+
+	def test_the_job_after_creation_gives_each_user_one_todo_and_none_to_a_changed_order(self):
+		make_partner("Test Alpha", daily_capacity=5, users=[PARTNER_USER])
+		make_partner("Test Beta", daily_capacity=5, users=[OTHER_PARTNER_USER])
+
+		def open_todos(order):
+			return frappe.get_all(
+				"ToDo", filters={"reference_name": order, "status": "Open"}, pluck="allocated_to"
+			)
+
+		order = created()  # the job has run once
+		pickups.todos_after_creation(order.name, order.pickup_partner)  # a retried job
+		self.assertEqual(open_todos(order.name), [PARTNER_USER])
+
+		cancelled = draft(AGENT)
+		with as_user(AGENT):
+			cancelled.submit()
+			cancelled.cancellation_reason = "Customer changed mind"
+			cancelled.cancel()
+		pickups.todos_after_creation(cancelled.name, cancelled.pickup_partner)  # ran late
+		self.assertEqual(open_todos(cancelled.name), [])
+
+		moved = draft(AGENT)
+		with as_user(AGENT):
+			moved.submit()
+		first_partner = moved.pickup_partner
+		with as_user(MANAGER):
+			assign_pickup_partner(moved.name, "Test Beta" if first_partner == "Test Alpha" else "Test Alpha")
+		pickups.todos_after_creation(moved.name, first_partner)  # ran after the manager's change
+		moved.reload()
+		partner_user = {"Test Alpha": PARTNER_USER, "Test Beta": OTHER_PARTNER_USER}[moved.pickup_partner]
+		self.assertEqual(open_todos(moved.name), [partner_user])
 
 	def test_a_manager_reassigns_within_coverage_and_capacity(self):
 		make_partner("Test Alpha", daily_capacity=5, users=[PARTNER_USER])

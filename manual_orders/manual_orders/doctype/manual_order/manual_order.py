@@ -1,16 +1,16 @@
 import frappe
 from frappe import _
-from frappe.model.workflow import get_workflow_name
+from frappe.model.workflow import get_workflow_name, validate_workflow
 from frappe.utils import getdate, now_datetime
 
 from manual_orders import (
 	accountability,
 	catalogue,
 	evidence,
+	frappe_workflow,
 	permissions,
 	pickups,
 	record_guard,
-	workflow_actions,
 )
 from manual_orders.evidence import CONSENT_FIELDS, RECORDED_CONSENT_FIELDS
 from manual_orders.exceptions import (
@@ -111,10 +111,24 @@ class ManualOrder(StoredRowDocument):
 
 	def run_method(self, method, *args, **kwargs):
 		"""Frappe's, without the Workflow Action bookkeeping when it would tell nobody
-		(workflow_actions.py)."""
-		if method == "on_update" and not workflow_actions.needed(self):
-			return workflow_actions.run_method_without_bookkeeping(self, method, *args, **kwargs)
+		(frappe_workflow.py)."""
+		if method == "on_update" and not frappe_workflow.needed(self):
+			return frappe_workflow.run_method_without_bookkeeping(self, method, *args, **kwargs)
 		return super().run_method(method, *args, **kwargs)
+
+	def _validate_links(self):
+		"""Frappe's link check, with the catalogue's names already confirmed from its Redis cache
+		(catalogue.confirm_links): a query only for the links the catalogue does not hold."""
+		catalogue.confirm_links(self)
+		super()._validate_links()
+
+	def validate_workflow(self):
+		"""Frappe's, with the Workflow from the document cache on submit and cancel (frappe_workflow.py)."""
+		workflow = self.meta.get_workflow()
+		if workflow:
+			validate_workflow(self)
+			if self._action != "save":
+				frappe_workflow.set_state_on_action(self, workflow, self._action)
 
 	def update_children(self):
 		"""On submit the rows are the ones just stored and checked: only their docstatus changes,
@@ -198,7 +212,7 @@ class ManualOrder(StoredRowDocument):
 
 	def on_submit(self):
 		self.set_lead_disposition("Create Order")
-		pickups.create_todos(self)
+		pickups.queue_todos(self)
 
 	# SOP §9: after creation the record only grows; every change is versioned.
 	def before_update_after_submit(self):

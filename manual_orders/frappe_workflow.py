@@ -1,4 +1,6 @@
-"""Frappe's Workflow Action bookkeeping, run only where there is someone to tell (issue #16).
+"""Frappe's workflow machinery on Manual Order, without the round trips it does not need (issue #16).
+
+1. Workflow Action bookkeeping, run only where there is someone to tell.
 
 After every save of a document under a workflow, Frappe runs `process_workflow_actions`
 (a `doc_events "*"` hook): it closes the document's open Workflow Actions and opens one
@@ -14,12 +16,17 @@ Consent, Create Order, Cancel Order), and other agents may not even read the ord
 - the order has no open Workflow Action (none can exist on insert).
 Otherwise, e.g. after an admin adds an approval step for managers, Frappe's hook runs as
 always. Every other hook of `on_update` runs unchanged, in Frappe's order.
+
+2. The workflow state on submit and cancel: Frappe's `set_workflow_state_on_action` loads the
+Workflow from the database (three statements) on every submit; the same rule here reads it
+from the document cache, which Frappe clears when an admin saves the Workflow.
 """
 
 import frappe
 from frappe.core.doctype.server_script.server_script_utils import run_server_script_for_doc_event
 from frappe.integrations.doctype.webhook import run_webhooks
 from frappe.model.workflow import get_workflow_name
+from frappe.utils import cint
 
 HOOK = "frappe.workflow.doctype.workflow_action.workflow_action.process_workflow_actions"
 
@@ -65,3 +72,19 @@ def run_method_without_bookkeeping(doc, method: str, *args, **kwargs):
 	run_webhooks(doc, method)
 	run_server_script_for_doc_event(doc, method)
 	return out
+
+
+ACTION_DOCSTATUS = {"update_after_submit": "1", "submit": "1", "cancel": "2"}
+
+
+def set_state_on_action(doc, workflow_name: str, action: str) -> None:
+	"""Frappe's `set_workflow_state_on_action` with the cached Workflow: a state that fits the
+	new docstatus stays; otherwise the first state with that docstatus is set."""
+	workflow = frappe.get_cached_doc("Workflow", workflow_name)
+	field = workflow.workflow_state_field
+	if any(row.state == doc.get(field) and doc.docstatus == cint(row.doc_status) for row in workflow.states):
+		return
+	for row in workflow.states:
+		if row.doc_status == ACTION_DOCSTATUS[action]:
+			doc.set(field, row.state)
+			return
