@@ -509,20 +509,10 @@ def main():
 	measure(lead_insert, 5)  # warm caches
 	if args.pickups:
 		results["pickups"] = pickup_comparison(args.repeat, values)
-		print(json.dumps(results, indent=1))
-		if args.json:
-			with open(args.json, "w") as fh:
-				json.dump(results, fh, indent=1)
-		frappe.destroy()
-		return
+		return report(results, args.json)
 	if args.http:
 		results["http"] = http_agents(args.site, os.path.abspath(args.sites_path), args.http_orders, values)
-		print(json.dumps(results, indent=1))
-		if args.json:
-			with open(args.json, "w") as fh:
-				json.dump(results, fh, indent=1)
-		frappe.destroy()
-		return
+		return report(results, args.json)
 	seed_orders(1_000)
 	creation_round("at_1k_orders")
 
@@ -553,10 +543,14 @@ def main():
 			/ results["at_1k_orders"]["full_creation"]["median_ms"],
 			2,
 		)
-	if args.json:
-		with open(args.json, "w") as fh:
-			json.dump(results, fh, indent=1)
+	report(results, args.json)
+
+
+def report(results: dict, path: str | None) -> None:
 	print(json.dumps(results, indent=1))
+	if path:
+		with open(path, "w") as fh:
+			json.dump(results, fh, indent=1)
 	frappe.destroy()
 
 

@@ -112,6 +112,16 @@ def verify(order: str, code: str) -> dict:
 		return api.verify_consent_otp(order, code)
 
 
+def code_times(order: str, fieldname: str, minutes: int) -> None:
+	"""Moves the order's codes' `creation` or `expires_at` by `minutes` from now."""
+	frappe.db.set_value(
+		evidence.CODE_DOCTYPE,
+		{"manual_order": order},
+		fieldname,
+		add_to_date(now_datetime(), minutes=minutes),
+	)
+
+
 def stored(order: str, *fields):
 	return frappe.db.get_value("Manual Order", order, list(fields), as_dict=True)
 
@@ -252,12 +262,7 @@ class TestConsentCode(SiteTestCase):
 	def test_an_expired_code_is_refused(self):
 		order = draft_with_consent()
 		code = send_code(order.name)
-		frappe.db.set_value(
-			evidence.CODE_DOCTYPE,
-			{"manual_order": order.name},
-			"expires_at",
-			add_to_date(now_datetime(), minutes=-1),
-		)
+		code_times(order.name, "expires_at", -1)
 		with self.assertRaises(ConsentCodeRefused) as refused:
 			verify(order.name, code)
 		assert "expired" in str(refused.exception)
@@ -335,19 +340,9 @@ class TestConsentCode(SiteTestCase):
 	def test_no_more_than_five_codes_an_hour(self):
 		order = draft_with_consent()
 		for _ in range(otp.MAX_CODES_PER_HOUR):
-			frappe.db.set_value(  # each code older than a double click
-				evidence.CODE_DOCTYPE,
-				{"manual_order": order.name},
-				"creation",
-				add_to_date(now_datetime(), minutes=-2),
-			)
+			code_times(order.name, "creation", -2)  # each code older than a double click
 			send_code(order.name)
-		frappe.db.set_value(
-			evidence.CODE_DOCTYPE,
-			{"manual_order": order.name},
-			"creation",
-			add_to_date(now_datetime(), minutes=-2),
-		)
+		code_times(order.name, "creation", -2)
 		with self.assertRaises(ConsentCodeRefused) as refused:
 			send_code(order.name)
 		assert "last hour" in str(refused.exception)
@@ -365,12 +360,7 @@ class TestConsentCode(SiteTestCase):
 	def test_a_new_code_replaces_the_last_one(self):
 		order = draft_with_consent()
 		first = send_code(order.name)
-		frappe.db.set_value(
-			evidence.CODE_DOCTYPE,
-			{"manual_order": order.name},
-			"creation",
-			add_to_date(now_datetime(), minutes=-2),
-		)
+		code_times(order.name, "creation", -2)
 		second = send_code(order.name)
 		statuses = frappe.get_all(
 			evidence.CODE_DOCTYPE,
