@@ -8,7 +8,6 @@ reads the catalogue from MariaDB once per change, not once per order.
 from datetime import time, timedelta
 
 import frappe
-from frappe.model.workflow import get_workflow_name
 
 from manual_orders.permissions import AppDocument
 from manual_orders.sop.catalogue import (
@@ -308,54 +307,6 @@ def _load_settings() -> dict:
 			"dlt_sender": settings.dlt_sender_parameter,
 		},
 	}
-
-
-def confirm_links(order) -> None:
-	"""Frappe checks each Link of a document with one query (`get_value(..., "name", cache=True)`,
-	remembered for the request only): about a dozen statements on each save and submit of an
-	order. The catalogue records an order links to are in this module's Redis cache, cleared on
-	any change to them, so their names are put in that request cache and Frappe's check finds
-	them there (issue #16). Names the catalogue does not hold (a typo, a deleted record, a Lead)
-	are left to Frappe, which refuses them as before. The cache's format is Frappe 15's: a list
-	of rows of the fields asked for.
-	"""
-	for (doctype, name), stored_name in catalogue_links(order).items():
-		frappe.db.value_cache[(doctype, name, "name")] = [(stored_name,)]
-
-
-def catalogue_links(order) -> dict[tuple[str, str], str]:
-	known = {}
-	model = get_device_model(order.device_model)
-	if model:
-		known[("Device Model", order.device_model)] = model.name
-		known[("Brand", model.brand)] = model.brand
-	if order.device_type in get_device_types():
-		known[("Device Type", order.device_type)] = order.device_type
-	if order.creation_reason in {reason.name for reason in get_creation_reasons()}:
-		known[("Manual Order Creation Reason", order.creation_reason)] = order.creation_reason
-	slot = get_pickup_slot(order.pickup_slot)
-	if slot:
-		known[("Pickup Slot", order.pickup_slot)] = slot.name
-	questions = {question.name for question in get_condition_questions(order.device_type)}
-	accessories = get_accessories()
-	for row in order.conditions:
-		if row.question in questions:
-			known[("Condition Question", row.question)] = row.question
-	for row in order.accessories:
-		if row.accessory in accessories:
-			known[("Device Accessory", row.accessory)] = row.accessory
-	# The signed-in user (the order's agent, who records consent) exists; so do the states of
-	# the cached Workflow (Frappe refuses to delete a Workflow State a workflow uses).
-	known[("User", frappe.session.user)] = frappe.session.user
-	workflow_name = get_workflow_name(order.doctype)
-	states = (
-		{row.state for row in frappe.get_cached_doc("Workflow", workflow_name).states}
-		if workflow_name
-		else set()
-	)
-	if order.get("workflow_state") in states:
-		known[("Workflow State", order.workflow_state)] = order.workflow_state
-	return known
 
 
 class CatalogueDocument(AppDocument):

@@ -1,21 +1,24 @@
 """Frappe's workflow machinery on Manual Order, without the round trips it does not need (issue #16).
 
-1. Workflow Action bookkeeping, run only where there is someone to tell.
+1. Workflow Action bookkeeping, run only where someone is waiting on the order.
 
 After every save of a document under a workflow, Frappe runs `process_workflow_actions`
 (a `doc_events "*"` hook): it closes the document's open Workflow Actions and opens one
 for each role that may take a next transition, so approvers find it in their list. On a
-Manual Order that is about 14 statements on insert and 7 on submit, and with the shipped
-workflow it tells nobody anything: every next transition is the acting agent's own (Confirm
-Consent, Create Order, Cancel Order), and other agents may not even read the order.
+Manual Order that is about 14 statements on insert and 7 on submit. With the shipped
+workflow every next action (Confirm Consent, Create Order, Cancel Order) is the acting
+agent's own to take; the same transitions exist for managers, so Frappe would put every
+agent's draft in every manager's Workflow Action list, though no manager is waiting to act on
+it (managers follow orders through their reports and cards). Chosen: no such records then.
 
 `ManualOrder.run_method` leaves that one hook out of `on_update` when
 - the acting user may take every action out of the order's state himself (a transition for
-  one of his roles, self-approval allowed): no one else has a next step to take, and
+  one of his roles, self-approval allowed), so no step waits on anyone else, and
 - the workflow sends no email alerts, and
 - the order has no open Workflow Action (none can exist on insert).
-Otherwise, e.g. after an admin adds an approval step for managers, Frappe's hook runs as
-always. Every other hook of `on_update` runs unchanged, in Frappe's order.
+Otherwise, e.g. after an admin adds an approval step the agent cannot take, or turns
+self-approval off, Frappe's hook runs as always. Every other hook of `on_update` runs
+unchanged, in Frappe's order; `on_cancel`, `on_trash` and `on_update_after_submit` keep it.
 
 2. The workflow state on submit and cancel: Frappe's `set_workflow_state_on_action` loads the
 Workflow from the database (three statements) on every submit; the same rule here reads it

@@ -33,6 +33,7 @@ scheduler_events = {
 		"*/5 * * * *": [
 			"manual_orders.accountability.flush_refusals",
 			"manual_orders.pickups.mark_sla_breaches",
+			"manual_orders.pickups.ensure_todos",
 		],
 	},
 	# SOP §4C: drafts whose quoted price lapsed end their attempt; the Lead goes back to follow-up

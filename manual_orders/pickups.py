@@ -220,15 +220,32 @@ def queue_todos(order) -> None:
 
 def todos_after_creation(order: str, partner: str) -> None:
 	"""Background job: the ToDos of a created order, unless it was cancelled, picked up or given
-	to another partner meanwhile."""
-	doc = frappe.get_doc("Manual Order", order)
+	to another partner meanwhile (the order's row locked, so none of those commits halfway
+	through); a user who had a ToDo for it, even one closed since, gets none."""
+	doc = frappe.get_doc("Manual Order", order, for_update=True)
 	if doc.docstatus == 1 and doc.pickup_partner == partner and doc.pickup_status in pickups.PENDING:
-		create_todos(doc)
+		create_todos(doc, statuses=("Open", "Closed", "Cancelled"))
 
 
-def create_todos(order) -> None:
-	"""The partner's users work from their usual Assigned To list; a user with an open ToDo for
-	the order gets no second one."""
+def ensure_todos() -> None:
+	"""Scheduler (every 5 minutes): a pending pickup of the last day whose partner has users but
+	no ToDo of it (the job after creation was lost) gets them."""
+	for name, partner in frappe.db.sql(
+		"""select o.name, o.pickup_partner from `tabManual Order` o
+		where o.docstatus = 1 and o.pickup_partner is not null and o.pickup_status in %(pending)s
+		and o.creation >= %(since)s
+		and exists (select 1 from `tabPickup Partner User` u where u.parent = o.pickup_partner)
+		and not exists (select 1 from `tabToDo` t where t.reference_type = 'Manual Order'
+			and t.reference_name = o.name)
+		limit 200""",
+		{"pending": pickups.PENDING, "since": frappe.utils.add_days(now_datetime(), -1)},
+	):
+		todos_after_creation(name, partner)
+
+
+def create_todos(order, statuses: tuple[str, ...] = ("Open",)) -> None:
+	"""The partner's users work from their usual Assigned To list; a user with a ToDo for the
+	order in one of `statuses` gets no second one."""
 	partner = catalogue.get_pickup_partner(order.pickup_partner)
 	if not partner:
 		return
@@ -238,7 +255,11 @@ def create_todos(order) -> None:
 	assigned = set(
 		frappe.get_all(
 			"ToDo",
-			filters={"reference_type": order.doctype, "reference_name": order.name, "status": "Open"},
+			filters={
+				"reference_type": order.doctype,
+				"reference_name": order.name,
+				"status": ("in", statuses),
+			},
 			pluck="allocated_to",
 		)
 	)

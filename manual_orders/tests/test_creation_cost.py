@@ -9,7 +9,7 @@ import frappe
 from frappe.model.workflow import apply_workflow
 from frappe.utils import get_datetime
 
-from manual_orders import frappe_workflow
+from manual_orders import catalogue, frappe_workflow
 from manual_orders.setup.workflow import WORKFLOW_NAME
 from manual_orders.tests.utils import AGENT, MANAGER, SiteTestCase, as_user, order_values, with_consent
 
@@ -100,3 +100,41 @@ class TestSubmitRows(SiteTestCase):
 		)
 		assert [row.name for row in stored] == [row.name for row in order.conditions]
 		assert all(row.docstatus == 1 for row in stored)
+
+
+class TestLinkCheck(SiteTestCase):
+	def tearDown(self):
+		super().tearDown()
+		catalogue.clear_catalogue_cache()
+
+	def test_a_record_gone_from_the_database_is_refused_even_while_the_catalogue_cache_still_holds_it(self):
+		model = frappe.get_doc(
+			{
+				"doctype": "Device Model",
+				"model_name": "Ghost Phone 1",
+				"brand": "Apple",
+				"device_type": "Phone",
+				"variants": [{"variant_name": "128 GB", "base_price": 10000}],
+			}
+		).insert()
+		assert catalogue.get_device_model(model.name)  # in Redis now
+		frappe.db.delete("Device Variant", {"parent": model.name})
+		frappe.db.delete("Device Model", model.name)  # behind the hooks: the cache is stale
+		with as_user(AGENT), self.assertRaises(frappe.LinkValidationError):
+			frappe.get_doc(with_consent(order_values(device_model=model.name, variant="128 GB"))).insert()
+
+	def test_names_in_another_spelling_are_stored_as_the_records_are(self):
+		with as_user(AGENT):
+			order = frappe.get_doc(
+				with_consent(
+					order_values(device_model="IPHONE 13", creation_reason="customer asked for help")
+				)
+			).insert()
+		assert (order.device_model, order.creation_reason) == ("iPhone 13", "Customer asked for help")
+
+	def test_a_link_sent_as_an_object_is_refused_or_stored_as_frappe_does_never_a_crash(self):
+		with as_user(AGENT):
+			try:
+				frappe.get_doc(with_consent(order_values(device_model={"name": "iPhone 13"}))).insert()
+			except frappe.ValidationError:
+				pass

@@ -335,6 +335,16 @@ class TestAssignment(PickupTestCase):
 		order = created()  # the job has run once
 		pickups.todos_after_creation(order.name, order.pickup_partner)  # a retried job
 		self.assertEqual(open_todos(order.name), [PARTNER_USER])
+		frappe.db.set_value("ToDo", {"reference_name": order.name}, "status", "Closed")
+		pickups.todos_after_creation(order.name, order.pickup_partner)  # once more, after the close
+		self.assertEqual(open_todos(order.name), [])
+
+		lost = draft(AGENT)
+		with as_user(AGENT):
+			lost.submit()  # under pytest the job waits for a worker that never comes: it is lost
+		frappe.db.delete("ToDo", {"reference_name": lost.name})
+		pickups.ensure_todos()  # the five-minute sweep
+		self.assertEqual(len(open_todos(lost.name)), 1)
 
 		cancelled = draft(AGENT)
 		with as_user(AGENT):

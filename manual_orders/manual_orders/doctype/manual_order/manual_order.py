@@ -8,6 +8,7 @@ from manual_orders import (
 	catalogue,
 	evidence,
 	frappe_workflow,
+	link_check,
 	permissions,
 	pickups,
 	record_guard,
@@ -117,9 +118,9 @@ class ManualOrder(StoredRowDocument):
 		return super().run_method(method, *args, **kwargs)
 
 	def _validate_links(self):
-		"""Frappe's link check, with the catalogue's names already confirmed from its Redis cache
-		(catalogue.confirm_links): a query only for the links the catalogue does not hold."""
-		catalogue.confirm_links(self)
+		"""Frappe's link check, with every link asked in one statement first (link_check.py)."""
+		if not (self.flags.ignore_links or self._action == "cancel"):
+			link_check.confirm_links(self)
 		super()._validate_links()
 
 	def validate_workflow(self):
