@@ -546,7 +546,22 @@ def main():
 	report(results, args.json)
 
 
+def drop_queued_jobs(site: str) -> int:
+	"""The background jobs this run left for its site (message sending, ToDos): a bench's queues
+	are shared by its sites, and a worker started for another site would take them first."""
+	from frappe.utils.background_jobs import get_queue, get_queue_list
+
+	dropped = 0
+	for name in get_queue_list():
+		for job in get_queue(name).get_jobs():
+			if (job.kwargs or {}).get("site") == site:
+				job.delete()
+				dropped += 1
+	return dropped
+
+
 def report(results: dict, path: str | None) -> None:
+	results["dropped_queued_jobs"] = drop_queued_jobs(frappe.local.site)
 	print(json.dumps(results, indent=1))
 	if path:
 		with open(path, "w") as fh:

@@ -138,3 +138,15 @@ class TestLinkCheck(SiteTestCase):
 				frappe.get_doc(with_consent(order_values(device_model={"name": "iPhone 13"}))).insert()
 			except frappe.ValidationError:
 				pass
+
+
+class TestNotificationTexts(SiteTestCase):
+	def test_a_text_compiled_once_renders_with_each_requests_user(self):
+		from manual_orders.overrides.notification import render
+
+		text = "{{ frappe.session.user }} / {{ doc.name }}"
+		for user in (AGENT, MANAGER):
+			with as_user(user):
+				frappe.local.jenv = None  # the next request's Jinja environment
+				assert render(text, {"doc": frappe._dict(name="MO-1")}) == f"{user} / MO-1"
+		frappe.local.jenv = None
