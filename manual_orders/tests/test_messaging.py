@@ -125,6 +125,18 @@ WEBHOOK = "/api/method/manual_orders.api.whatsapp_webhook"
 
 
 class TestMessaging(SiteTestCase):
+	"""These tests commit (the sender works on committed messages); each removes the orders it made."""
+
+	def setUp(self):
+		super().setUp()
+		self.orders_before = set(frappe.get_all("Manual Order", pluck="name"))
+
+	def tearDown(self):
+		frappe.db.rollback()
+		delete_orders(set(frappe.get_all("Manual Order", pluck="name")) - self.orders_before)
+		frappe.db.commit()  # nosemgrep: undoing what the test committed
+		super().tearDown()
+
 	def start_gateway(self) -> GatewayServer:
 		"""A GatewayServer on 127.0.0.1 that the settings point at, stopped after the test."""
 		server = GatewayServer().start()

@@ -209,7 +209,6 @@ class ManualOrder(StoredRowDocument):
 	def on_update(self):
 		if self.customer_unsure() and self.has_value_changed("outcome"):
 			self.set_lead_disposition(rules.CUSTOMER_UNSURE)
-		evidence.link_call(self)
 
 	def on_submit(self):
 		self.set_lead_disposition("Create Order")
