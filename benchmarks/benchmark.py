@@ -151,17 +151,15 @@ def full_creation(leads: list[str], values: dict):
 
 @contextmanager
 def without_pickups():
-	"""The creation path as it was before pickups: no slot booking, no partner, no ToDo."""
-	from manual_orders import pickups
+	"""The creation path as it was before pickups: no slot booking, no partner."""
 	from manual_orders.manual_orders.doctype.manual_order.manual_order import ManualOrder
 
-	book_pickup, queue_todos = ManualOrder.book_pickup, pickups.queue_todos
+	book_pickup = ManualOrder.book_pickup
 	ManualOrder.book_pickup = lambda self: None
-	pickups.queue_todos = lambda order: None
 	try:
 		yield
 	finally:
-		ManualOrder.book_pickup, pickups.queue_todos = book_pickup, queue_todos
+		ManualOrder.book_pickup = book_pickup
 
 
 @contextmanager
@@ -182,15 +180,22 @@ def frappe_notifications():
 
 @contextmanager
 def todos_in_the_request():
-	"""The partner's ToDos written in the order's own transaction, as before issue #16."""
+	"""The partner's ToDos written in the order's own transaction, as before issue #16 (now the
+	minute's scheduler job `pickups.ensure_todos` writes them)."""
 	from manual_orders import pickups
+	from manual_orders.manual_orders.doctype.manual_order.manual_order import ManualOrder
 
-	queue_todos = pickups.queue_todos
-	pickups.queue_todos = pickups.create_todos
+	on_submit = ManualOrder.on_submit
+
+	def on_submit_with_todos(self):
+		on_submit(self)
+		pickups.create_todos(self)
+
+	ManualOrder.on_submit = on_submit_with_todos
 	try:
 		yield
 	finally:
-		pickups.queue_todos = queue_todos
+		ManualOrder.on_submit = on_submit
 
 
 @contextmanager

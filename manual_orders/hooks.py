@@ -29,11 +29,13 @@ override_doctype_class = {
 
 scheduler_events = {
 	"cron": {
-		"* * * * *": ["manual_orders.messaging.outbox.send_due_messages"],
+		"* * * * *": [
+			"manual_orders.messaging.outbox.send_due_messages",
+			"manual_orders.pickups.ensure_todos",
+		],
 		"*/5 * * * *": [
 			"manual_orders.accountability.flush_refusals",
 			"manual_orders.pickups.mark_sla_breaches",
-			"manual_orders.pickups.ensure_todos",
 		],
 	},
 	# SOP §4C: drafts whose quoted price lapsed end their attempt; the Lead goes back to follow-up

@@ -211,8 +211,7 @@ class ManualOrder(StoredRowDocument):
 			self.set_lead_disposition(rules.CUSTOMER_UNSURE)
 
 	def on_submit(self):
-		self.set_lead_disposition("Create Order")
-		pickups.queue_todos(self)
+		self.set_lead_disposition("Create Order")  # the partner's ToDos follow: pickups.ensure_todos
 
 	# SOP §9: after creation the record only grows; every change is versioned.
 	def before_update_after_submit(self):
