@@ -75,16 +75,7 @@ def choose_call(name: str, call_log: str) -> dict:
 		bool(order.consent_fingerprint), bool(order.consent_otp_verified_at), order.call_log
 	)
 	order.db_set(
-		{
-			fieldname: order.get(fieldname)
-			for fieldname in (
-				"call_log",
-				"call_started_at",
-				"call_duration",
-				"call_recording_url",
-				"consent_method",
-			)
-		},
+		{fieldname: order.get(fieldname) for fieldname in (*CALL_DETAIL_FIELDS, "consent_method")},
 		update_modified=False,
 	)
 	link_call(order)
@@ -132,11 +123,15 @@ def offered_calls(mobile: str, agent: str) -> list[dict]:
 	window = get_settings()["call_log_window_minutes"]
 	now = now_datetime()
 	since = frappe.utils.add_to_date(now, minutes=-window)
+	digits = "".join(ch for ch in str(mobile or "") if ch.isdigit())[-10:]
+	if not digits:
+		return []
 	call_log = frappe.qb.DocType("Call Log")
 	rows = (
 		frappe.qb.from_(call_log)
 		.select(*[call_log[f] for f in CALL_FIELDS], call_log.duration, call_log.type)
 		.where((call_log.end_time >= since) | (call_log.end_time.isnull() & (call_log.start_time >= since)))
+		.where(call_log["from"].like(f"%{digits}") | call_log.to.like(f"%{digits}"))
 		.orderby(call_log.start_time, order=frappe.qb.desc)
 		.limit(200)
 		.run(as_dict=True)
