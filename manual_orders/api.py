@@ -9,8 +9,9 @@ from frappe.model.mapper import get_mapped_doc
 from werkzeug.wrappers import Response
 
 from manual_orders import catalogue, evidence, permissions, pickups
+from manual_orders.exceptions import DltTemplateMismatch
 from manual_orders.messaging import outbox, webhook
-from manual_orders.sop import rules, texts
+from manual_orders.sop import dlt, rules, texts
 
 ADDRESS_FIELDS = ("address_line1", "address_line2", "city", "state", "pincode")
 
@@ -179,8 +180,23 @@ def resend_message(name: str) -> str:
 			_("Order {0} is not a created order; its messages are not sent again.").format(order.name),
 			title=_("Not Created"),
 		)
+	refuse_undeliverable(name)
 	outbox.resend(name)
 	return "Queued"
+
+
+def refuse_undeliverable(name: str) -> None:
+	"""An SMS whose text does not fill its Notification's DLT template would be dropped again by
+	the operators: fix the Notification (or its template text) first."""
+	message = frappe.db.get_value(
+		"Manual Order Message", name, ["channel", "message", "notification"], as_dict=True
+	)
+	template = message.channel == "SMS" and frappe.db.get_value(
+		"Notification", message.notification, "dlt_template_text"
+	)
+	violations = dlt.check_message(template, message.message or "") if template else []
+	if violations:
+		frappe.throw(violations[0].render(_), exc=DltTemplateMismatch)
 
 
 @frappe.whitelist(methods=["POST"])

@@ -611,7 +611,10 @@ class TestDlt(SiteTestCase):
 		assert stored_message.status == "Sent" and stored_message.dlt_template_id == ids["dlt_template_id"]
 
 	def test_a_message_that_would_be_dropped_is_recorded_failed_with_the_reason(self):
-		with notification_values(notifications.SMS_NAME, message="Order {{ doc.name }} done."):
+		with (
+			notification_values(notifications.SMS_NAME, message="Order {{ doc.name }} done."),
+			as_user(AGENT),
+		):
 			order = frappe.get_doc(with_consent(order_values())).insert()
 			order.submit()
 		message = frappe.db.get_value(
@@ -622,6 +625,12 @@ class TestDlt(SiteTestCase):
 		)
 		assert message.status == "Failed" and "DLT template at character 1" in message.last_error
 		assert message.next_attempt_at is None
+		failed = frappe.db.get_value(
+			"Manual Order Message", {"manual_order": order.name, "notification": notifications.SMS_NAME}
+		)
+		with as_user(AGENT), self.assertRaises(DltTemplateMismatch):
+			api.resend_message(failed)  # it would be dropped again
+		assert frappe.db.get_value("Manual Order Message", failed, "status") == "Failed"
 
 	def test_a_consent_code_that_would_be_dropped_is_refused_to_the_agent(self):
 		with order_settings(require_otp_consent=1):
