@@ -119,10 +119,11 @@ def send_one(name: str, now=None) -> str:
 		frappe.db.rollback()
 		return frappe.db.get_value(DOCTYPE, name, "status") or "Missing"
 	message = frappe.get_doc(DOCTYPE, name)
+	secret = secret_text(message)
 	try:
-		provider_id = deliver(message)
+		provider_id = deliver(message, secret)
 	except gateways.GatewayError as error:
-		record_failure(message, error, now, code_secrets(message))
+		record_failure(message, error, now, code_secrets(secret))
 	else:
 		record_success(message, provider_id, now)
 	frappe.db.commit()  # nosemgrep: each message is its own unit of work in this background job
@@ -135,15 +136,14 @@ def secret_text(message) -> str | None:
 	)
 
 
-def code_secrets(message) -> list[str]:
+def code_secrets(secret: str | None) -> list[str]:
 	"""What a gateway's error must not carry into `last_error` (which agents read): the text as
 	sent and every number in it, the code among them."""
-	secret = secret_text(message)
 	return [secret, *re.findall(r"\d{4,}", secret)] if secret else []
 
 
-def deliver(message) -> str:
-	secret = secret_text(message)
+def deliver(message, secret: str | None = None) -> str:
+	"""`secret`: the text as sent when the stored one is masked (`secret_text`)."""
 	if message.channel == "SMS":
 		return gateways.send_sms(
 			sms_gateway(), message.recipient, secret or message.message or "", dlt_parameters(message)

@@ -444,9 +444,11 @@ class ManualOrder(StoredRowDocument):
 	def record_consent(self, fingerprint: str):
 		"""With the call it was given on (when chosen or required) and the day the quote holds to."""
 		now = now_datetime()
-		required = catalogue.get_settings()["require_call_log_for_consent"]
-		self.refuse(evidence.call_violations(self, self.call_log, now, required))
-		valid_until = quote_valid_until(getdate(now), catalogue.get_settings()["quote_validity_days"])
+		settings = catalogue.get_settings()
+		self.refuse(
+			evidence.call_violations(self, self.call_log, now, settings["require_call_log_for_consent"])
+		)
+		valid_until = quote_valid_until(getdate(now), settings["quote_validity_days"])
 		self.refuse(check_quote(self.pickup_day(), valid_until, getdate(now)))
 		self.consent_fingerprint = fingerprint
 		self.consent_recorded_by = frappe.session.user
