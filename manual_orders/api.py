@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from manual_orders import catalogue, evidence, permissions, pickups
 from manual_orders.exceptions import DltTemplateMismatch
+from manual_orders.leavers import handover as handover_work
 from manual_orders.messaging import outbox, webhook
 from manual_orders.sop import dlt, rules, texts
 
@@ -266,3 +267,13 @@ def send_consent_otp(order: str) -> dict:
 def verify_consent_otp(order: str, code: str) -> dict:
 	"""The code the customer read back: right once → consent method Verbal + OTP."""
 	return evidence.verify_code(order, code)
+
+
+@frappe.whitelist(methods=["POST"])
+def take_handover(handover: str) -> dict:
+	"""Managers take work someone left (Manual Order Handover): it is assigned to them, once."""
+	if not permissions.sees_all():
+		frappe.throw(_("Only managers take over the work of people who left."), frappe.PermissionError)
+	if not frappe.db.exists("Manual Order Handover", handover):
+		frappe.throw(_("Handover {0} does not exist.").format(handover), frappe.DoesNotExistError)
+	return handover_work.take(handover, frappe.session.user)

@@ -8,7 +8,6 @@ reads them) and closes drafts whose quote lapsed.
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.model.workflow import get_workflow_name
 from frappe.utils import getdate, now_datetime, today
 from frappe.utils.password import get_encryption_key
 
@@ -16,6 +15,7 @@ from manual_orders.catalogue import get_settings
 from manual_orders.exceptions import ConsentRequired, throw_violations
 from manual_orders.overrides import notification
 from manual_orders.setup.notifications import CONSENT_CODE_METHOD, CONSENT_CODE_NAME
+from manual_orders.setup.workflow import server_state
 from manual_orders.sop import evidence, otp, rules
 
 CODE_DOCTYPE = "Manual Order Consent Code"
@@ -339,7 +339,7 @@ def close_expired_quote(name: str, on) -> bool:
 		"consent_price_accepted": 0,
 		"consent_summary_confirmed": 0,
 	}
-	state = expired_state()
+	state = server_state(rules.QUOTE_EXPIRED)
 	if state:
 		values["workflow_state"] = state
 	frappe.db.set_value("Manual Order", name, values)
@@ -352,12 +352,3 @@ def close_expired_quote(name: str, on) -> bool:
 		).format(frappe.utils.formatdate(row[0].quote_valid_until)),
 	)
 	return True
-
-
-def expired_state() -> str | None:
-	"""The workflow's Quote Expired state if admins kept it, else its first state."""
-	workflow_name = get_workflow_name("Manual Order")
-	if not workflow_name:
-		return None
-	states = [row.state for row in frappe.get_cached_doc("Workflow", workflow_name).states]
-	return rules.QUOTE_EXPIRED if rules.QUOTE_EXPIRED in states else states[0]

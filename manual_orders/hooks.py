@@ -36,6 +36,7 @@ scheduler_events = {
 		"*/5 * * * *": [
 			"manual_orders.accountability.flush_refusals",
 			"manual_orders.pickups.mark_sla_breaches",
+			"manual_orders.leavers.handover.hand_over_leavers_work",
 		],
 	},
 	# SOP §4C: drafts whose quoted price lapsed end their attempt; the Lead goes back to follow-up
@@ -44,8 +45,12 @@ scheduler_events = {
 
 # Malformed REST payloads for Manual Order get a clear 417 instead of Frappe's 500
 before_request = ["manual_orders.rest_guard.check_manual_order_payload"]
-# After authentication: a reader who may not read a field may not filter or sort by it either
-auth_hooks = ["manual_orders.rest_guard.refuse_unreadable_filters"]
+# After authentication: a disabled user gets no way in, by session, API key or OAuth token
+# (manual_orders/leavers/access.py); a reader who may not read a field may not filter or sort by it
+auth_hooks = [
+	"manual_orders.leavers.access.refuse_disabled_users",
+	"manual_orders.rest_guard.refuse_unreadable_filters",
+]
 
 # Frappe 15 answers these without permissions (or sends a form's Versions whole): this app's
 # DocTypes go through get_list and field permissions (overrides/read_paths.py)
@@ -91,7 +96,12 @@ has_permission = {
 doc_events = {
 	"File": {"before_validate": "manual_orders.permissions.check_attachment"},
 	"Document Follow": {"validate": "manual_orders.permissions.check_follow"},
-	"User": {"validate": "manual_orders.permissions.no_follow_digest_for_partners"},
+	"User": {
+		"validate": "manual_orders.permissions.no_follow_digest_for_partners",
+		# People who leave: their open work finds an owner (manual_orders/leavers/handover.py)
+		"on_update": "manual_orders.leavers.handover.on_user_update",
+	},
+	"Employee": {"on_update": "manual_orders.leavers.handover.on_employee_update"},
 }
 
 # Frappe's test runner (bench run-tests --app manual_orders): setup wizard, demo catalogue, test users

@@ -281,8 +281,11 @@ def close_todos(order, status: str = "Cancelled") -> None:
 
 
 def partners_of(user: str | None = None) -> list[str]:
-	user = user or frappe.session.user
-	return [partner.name for partner in catalogue.get_pickup_partners() if user in partner.users]
+	"""The enabled partners the user acts for, read from the database, not the catalogue cache:
+	a user taken off a partner loses its pickups with their next request."""
+	from manual_orders.permissions import partners_query
+
+	return frappe.db.sql_list(partners_query(user or frappe.session.user))
 
 
 # The pickup itself

@@ -7,6 +7,7 @@ does to the workflow, the server still refuses to submit without consent
 """
 
 import frappe
+from frappe.model.workflow import get_workflow_name
 
 WORKFLOW_NAME = "Manual Order Workflow"
 AGENT = "Manual Order Agent"
@@ -20,6 +21,7 @@ STATES = {
 	"Cancelled": "Danger",
 	"Customer Unsure": "Warning",
 	"Quote Expired": "Warning",
+	"Agent Left": "Warning",
 }
 ACTIONS = ("Confirm Consent", "Create Order", "Change Terms", "Mark Customer Unsure", "Cancel Order")
 HAS_CONSENT = "doc.consent_fingerprint"
@@ -31,6 +33,15 @@ QUOTE_EXPIRED_STATE = {
 	"update_field": "outcome",
 	"update_value": "Quote Expired",
 }
+# Set only when the draft's agent is disabled or leaves (manual_orders.leavers.handover).
+AGENT_LEFT_STATE = {
+	"state": "Agent Left",
+	"doc_status": "0",
+	"allow_edit": MANAGER,
+	"update_field": "outcome",
+	"update_value": "Agent Left",
+}
+SERVER_STATES = (QUOTE_EXPIRED_STATE, AGENT_LEFT_STATE)
 
 
 def workflow_doc() -> dict:
@@ -58,7 +69,7 @@ def workflow_doc() -> dict:
 		state("Created", 1, AGENT),
 		state("Cancelled", 2, MANAGER),
 		state("Customer Unsure", 0, MANAGER, update_field="outcome", update_value="Customer Unsure"),
-		QUOTE_EXPIRED_STATE,
+		*SERVER_STATES,
 	]
 	transitions = []
 	for role in (AGENT, MANAGER):
@@ -99,14 +110,27 @@ def ensure_workflow() -> None:
 		frappe.get_doc(workflow_doc()).insert(ignore_permissions=True)
 
 
-def add_quote_expired_state() -> None:
-	"""Once (a patch), for workflows installed before the state existed; admins edit it as any other after."""
+def add_server_states() -> None:
+	"""Once (a patch), for workflows installed before a server-set state existed; admins edit it as any other after."""
 	ensure_workflow()
 	for name in frappe.get_all("Workflow", filters={"document_type": "Manual Order"}, pluck="name"):
 		workflow = frappe.get_doc("Workflow", name)
-		if not any(row.state == QUOTE_EXPIRED_STATE["state"] for row in workflow.states):
-			workflow.append("states", QUOTE_EXPIRED_STATE)
+		kept = {row.state for row in workflow.states}
+		missing = [state for state in SERVER_STATES if state["state"] not in kept]
+		for state in missing:
+			workflow.append("states", state)
+		if missing:
 			workflow.save(ignore_permissions=True)
+
+
+def server_state(outcome: str) -> str | None:
+	"""The workflow state a server-set outcome moves a draft to: the state of that name if admins
+	kept it, else the workflow's first state; None without a workflow."""
+	workflow_name = get_workflow_name("Manual Order")
+	if not workflow_name:
+		return None
+	states = [row.state for row in frappe.get_cached_doc("Workflow", workflow_name).states]
+	return outcome if outcome in states else states[0]
 
 
 def delete_workflow() -> None:

@@ -22,7 +22,11 @@ from manual_orders.sop.violations import Violation, _
 CUSTOMER_UNSURE = "Customer Unsure"
 # SOP §4C: set by the daily job when the quoted price lapsed before the order was created.
 QUOTE_EXPIRED = "Quote Expired"
-ENDED_OUTCOMES = (CUSTOMER_UNSURE, QUOTE_EXPIRED)
+# SOP §9: set when the agent who owned an open draft is disabled or leaves; the Lead goes back to follow-up.
+AGENT_LEFT = "Agent Left"
+# Outcomes only the server sets, and which are final.
+SERVER_OUTCOMES = (QUOTE_EXPIRED, AGENT_LEFT)
+ENDED_OUTCOMES = (CUSTOMER_UNSURE, *SERVER_OUTCOMES)
 PAYMENT_METHODS = ("UPI", "Bank Transfer")
 MIN_ADDRESS_LENGTH = 10
 
@@ -121,6 +125,14 @@ def check_customer_sure(outcome) -> list[Violation]:
 			"SOP-3-UNSURE",
 			_(
 				"Outcome: the quoted price lapsed and this attempt was closed; create a new order from the Lead with a fresh quote."
+			),
+		)
+	if formats.text(outcome) == AGENT_LEFT:
+		return _v(
+			"outcome",
+			"SOP-3-UNSURE",
+			_(
+				"Outcome: the agent who took this call has left and the attempt was closed; create a new order from the Lead."
 			),
 		)
 	return []

@@ -9,16 +9,12 @@ docs/screenshots/ (the README shows them).
 import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
-import time
 import unittest
 from contextlib import contextmanager
 from pathlib import Path
 
 import frappe
-import requests
 
 from manual_orders.tests.utils import (
 	AGENT,
@@ -31,6 +27,7 @@ from manual_orders.tests.utils import (
 	make_user,
 	order_values,
 	remove_pickup_partners,
+	served_site,
 	with_consent,
 )
 
@@ -47,48 +44,15 @@ E2E_PARTNER = "E2E Doorstep Pickups"
 IMEI = "490154203237518"
 
 
-def free_port() -> int:
-	with socket.socket() as s:
-		s.bind(("127.0.0.1", 0))
-		return s.getsockname()[1]
-
-
 def serve_site() -> tuple[str, subprocess.Popen]:
-	"""The site served by `bench serve` on a free port, with the agent's password set."""
+	"""The site served on a free port, with the agent's and the partner's passwords set."""
 	from frappe.utils.password import update_password
 
 	update_password(AGENT, PASSWORD)
 	make_user(PARTNER_USER, "Pickup Partner")
 	update_password(PARTNER_USER, PASSWORD)
 	frappe.db.commit()  # nosemgrep: the server process must see the password
-	port = free_port()
-	sites_path = os.path.abspath(os.environ.get("SITES_PATH", "."))
-	server = subprocess.Popen(
-		[
-			sys.executable,
-			"-m",
-			"frappe.utils.bench_helper",
-			"frappe",
-			"--site",
-			frappe.local.site,
-			"serve",
-			"--port",
-			str(port),
-			"--noreload",
-		],
-		cwd=sites_path,
-		env={**os.environ, "SITES_PATH": sites_path},
-		stdout=subprocess.DEVNULL,
-		stderr=subprocess.DEVNULL,
-	)
-	url = f"http://127.0.0.1:{port}"
-	for _ in range(120):
-		try:
-			if requests.get(url + "/api/method/ping", timeout=2).ok:
-				break
-		except requests.RequestException:
-			time.sleep(0.5)
-	return url, server
+	return served_site()
 
 
 @contextmanager

@@ -2,7 +2,12 @@
 
 import functools
 import json
+import os
+import socket
+import subprocess
+import sys
 import threading
+import time
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -363,3 +368,50 @@ def new_agent() -> str:
 	email = f"agent.{frappe.generate_hash(length=8)}@manual-orders.test"
 	make_user(email, "Manual Order Agent")
 	return email
+
+
+def free_port() -> int:
+	with socket.socket() as s:
+		s.bind(("127.0.0.1", 0))
+		return s.getsockname()[1]
+
+
+def served_site() -> tuple[str, subprocess.Popen]:
+	"""The site served by Frappe's own `serve` in a process of its own on a free port: real
+	HTTP, a server that sees only committed data. Stop it with `stop_serving`."""
+	import requests
+
+	port = free_port()
+	sites_path = os.path.abspath(os.environ.get("SITES_PATH", "."))
+	server = subprocess.Popen(
+		[
+			sys.executable,
+			"-m",
+			"frappe.utils.bench_helper",
+			"frappe",
+			"--site",
+			frappe.local.site,
+			"serve",
+			"--port",
+			str(port),
+			"--noreload",
+		],
+		cwd=sites_path,
+		env={**os.environ, "SITES_PATH": sites_path},
+		stdout=subprocess.DEVNULL,
+		stderr=subprocess.DEVNULL,
+	)
+	url = f"http://127.0.0.1:{port}"
+	for _ in range(120):
+		try:
+			if requests.get(url + "/api/method/ping", timeout=2).ok:
+				break
+		except requests.RequestException:
+			time.sleep(0.5)
+	return url, server
+
+
+def stop_serving(server: subprocess.Popen) -> None:
+	server.terminate()
+	server.wait(timeout=30)
+

@@ -81,7 +81,7 @@ class ManualOrder(StoredRowDocument):
 		lead_lock: DF.Data | None
 		mobile_no: DF.Data
 		naming_series: DF.Literal["MO-.YYYY.-"]
-		outcome: DF.Literal["", "Customer Unsure", "Quote Expired"]
+		outcome: DF.Literal["", "Customer Unsure", "Quote Expired", "Agent Left"]
 		payment_method: DF.Literal["", "UPI", "Bank Transfer"]
 		picked_up: DF.Check
 		pickup_date: DF.Date | None
@@ -177,7 +177,7 @@ class ManualOrder(StoredRowDocument):
 	def validate(self):
 		self.keep_agent()
 		record_guard.restore_server_owned(self, keep=("agent",))
-		self.keep_quote_expired()
+		self.keep_server_outcomes()
 		self.currency = pricing.CURRENCY
 		if self.is_new():
 			accountability.check_agent_allowed(self.agent)
@@ -263,18 +263,20 @@ class ManualOrder(StoredRowDocument):
 				title=_("Not Allowed"),
 			)
 
-	# SOP §4C: only the daily job closes an attempt whose quote lapsed, and it stays closed.
-	def keep_quote_expired(self):
+	# SOP §4C and §9: only the server closes an attempt whose quote lapsed or whose agent left,
+	# and it stays closed.
+	def keep_server_outcomes(self):
 		before = self.get_doc_before_save()
-		was_expired = bool(before) and before.outcome == rules.QUOTE_EXPIRED
-		if (self.outcome == rules.QUOTE_EXPIRED) != was_expired:
-			frappe.throw(
-				_(
-					"Outcome: Quote Expired is set by the daily check of quotes and is final; for a new quote, create a new order from the Lead."
-				),
-				exc=RecordLocked,
-				title=_("Not Allowed"),
-			)
+		stored = before.outcome if before else None
+		for outcome in rules.SERVER_OUTCOMES:
+			if (self.outcome == outcome) != (stored == outcome):
+				frappe.throw(
+					_(
+						"Outcome: {0} is set by the server and is final; for a new attempt, create a new order from the Lead."
+					).format(_(outcome)),
+					exc=RecordLocked,
+					title=_("Not Allowed"),
+				)
 
 	# SOP §3: "customer unsure or just checking" ends the attempt without an order.
 	def customer_unsure(self) -> bool:
