@@ -158,6 +158,10 @@ class TestNoWayIn(SiteTestCase):
 		for method, path, body in self.every_path(draft, created):
 			kwargs = {"params": body} if method == "GET" else {"json": body}
 			response = self.call(method, path, auth, cookies, **kwargs)
+			if cookies and response.status_code == 417:
+				# Frappe's own session check refuses a disabled user before any hook runs
+				assert "is disabled" in response.text, (path, response.text[:300])
+				continue
 			if path.endswith("get_logged_user") and response.status_code == 200:
 				assert response.json()["message"] == "Guest"  # an ended session is a Guest's
 				continue
@@ -481,7 +485,12 @@ class TestHandover(SiteTestCase):
 			"Taken",
 			MANAGER,
 		)
-		assert frappe.db.count("Version", {"ref_doctype": "Manual Order Handover", "docname": name}) == 1
+		versions = frappe.get_all(
+			"Version",
+			filters={"ref_doctype": "Manual Order Handover", "docname": name},
+			fields=["owner", "data"],
+		)
+		assert any(v.owner == MANAGER and '"Taken"' in v.data for v in versions), versions
 
 	def test_a_partner_left_with_no_user_gives_its_pickups_back(self):
 		user = f"partner.leaving.{frappe.generate_hash(length=8)}@manual-orders.test"

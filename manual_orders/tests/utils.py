@@ -414,4 +414,3 @@ def served_site() -> tuple[str, subprocess.Popen]:
 def stop_serving(server: subprocess.Popen) -> None:
 	server.terminate()
 	server.wait(timeout=30)
-
