@@ -94,6 +94,7 @@ class TestConsentWorkflow(SiteTestCase):
 			"Cancelled": "2",
 			"Customer Unsure": "0",
 			"Quote Expired": "0",
+			"Agent Left": "0",
 		}
 
 	def test_consent_records_who_when_and_the_customers_words(self):
