@@ -237,7 +237,7 @@ def pickup_comparison(repeat: int, values: dict) -> dict:
 		(keep, tuple(covering) or ("",)),
 	)
 	frappe.db.commit()  # nosemgrep
-	from manual_orders.catalogue import clear_catalogue_cache
+	from manual_orders.settings import clear_catalogue_cache
 
 	clear_catalogue_cache()
 	leads = make_leads(4 * repeat + 20)

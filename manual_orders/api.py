@@ -8,9 +8,11 @@ from frappe.model.document import Document
 from frappe.model.mapper import get_mapped_doc
 from werkzeug.wrappers import Response
 
-from manual_orders import catalogue, evidence, permissions, pickups
+from manual_orders import catalogue_cache, permissions, pickups
+from manual_orders.consent_evidence import call_log, code
 from manual_orders.exceptions import DltTemplateMismatch
 from manual_orders.leavers import handover as handover_work
+from manual_orders.manual_orders.doctype.manual_order import sop_input
 from manual_orders.messaging import outbox, webhook
 from manual_orders.sop import dlt, rules, texts
 
@@ -102,7 +104,7 @@ def check_order(doc: str | dict) -> dict:
 	order.normalise_inputs()
 	order.set_price()
 	violations = rules.check_order(
-		order.as_order_input(), order.load_catalogue(), frappe.utils.now_datetime()
+		sop_input.order_input(order), sop_input.catalogue_for(order), frappe.utils.now_datetime()
 	)
 	if not any(v.field in ("pickup_date", "pickup_slot", "pincode") for v in violations):
 		violations += pickups.slot_violations(order)
@@ -123,8 +125,8 @@ def check_order(doc: str | dict) -> dict:
 def get_catalogue_options(device_type: str | None = None, device_model: str | None = None) -> dict:
 	"""What the form offers: the model's variants and the device type's questions with answers."""
 	frappe.has_permission("Manual Order", "read", throw=True)
-	model = catalogue.get_device_model(device_model)
-	questions = catalogue.get_condition_questions(device_type or (model.device_type if model else None))
+	model = catalogue_cache.get_device_model(device_model)
+	questions = catalogue_cache.get_condition_questions(device_type or (model.device_type if model else None))
 	return {
 		"brand": model.brand if model else None,
 		"device_type": model.device_type if model else device_type,
@@ -248,25 +250,25 @@ def consent_calls(order: str) -> list[dict]:
 	stored = frappe.db.get_value("Manual Order", order, ["name", "mobile_no", "agent"], as_dict=True)
 	if not stored or not frappe.has_permission("Manual Order", "write", stored.name):
 		frappe.throw(_("Order {0} is not an order you may change.").format(order), frappe.PermissionError)
-	return evidence.offered_calls(stored.mobile_no, stored.agent)
+	return call_log.offered_calls(stored.mobile_no, stored.agent)
 
 
 @frappe.whitelist(methods=["POST"])
 def set_consent_call(order: str, call_log: str) -> dict:
 	"""Keeps the call the customer said yes on (completed, their number, recent, the agent's) on the draft."""
-	return evidence.choose_call(order, call_log)
+	return call_log.choose_call(order, call_log)
 
 
 @frappe.whitelist(methods=["POST"])
 def send_consent_otp(order: str) -> dict:
 	"""Sends a 6-digit consent code to the order's mobile number (SMS, through the outbox)."""
-	return evidence.send_code(order)
+	return code.send_code(order)
 
 
 @frappe.whitelist(methods=["POST"])
 def verify_consent_otp(order: str, code: str) -> dict:
 	"""The code the customer read back: right once → consent method Verbal + OTP."""
-	return evidence.verify_code(order, code)
+	return code.verify_code(order, code)
 
 
 @frappe.whitelist(methods=["POST"])

@@ -22,7 +22,7 @@ override_doctype_dashboards = {
 
 # WhatsApp as a Notification channel; SMS/WhatsApp for Manual Order through the outbox
 override_doctype_class = {
-	"Notification": "manual_orders.overrides.notification.ManualOrdersNotification",
+	"Notification": "manual_orders.messaging.notifications.ManualOrdersNotification",
 	# An order's private files: downloads ask the app's File rule too (overrides/file.py)
 	"File": "manual_orders.overrides.file.ManualOrdersFile",
 }
@@ -40,7 +40,7 @@ scheduler_events = {
 		],
 	},
 	# SOP §4C: drafts whose quoted price lapsed end their attempt; the Lead goes back to follow-up
-	"daily": ["manual_orders.evidence.close_expired_quotes"],
+	"daily": ["manual_orders.consent_evidence.quotes.close_expired_quotes"],
 }
 
 # Malformed REST payloads for Manual Order get a clear 417 instead of Frappe's 500

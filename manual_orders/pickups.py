@@ -17,7 +17,7 @@ import frappe
 from frappe import _
 from frappe.utils import getdate, now_datetime
 
-from manual_orders import catalogue
+from manual_orders import catalogue_cache
 from manual_orders.exceptions import DuplicateImei, throw_violations
 from manual_orders.sop import pickups
 from manual_orders.sop.pickups import SlotLoad
@@ -31,12 +31,12 @@ def slot_load_name(pickup_date, slot: str, city: str) -> str:
 
 def area_city(order) -> str:
 	"""The city of the order's pincode as admins keep it: one spelling per city for the count."""
-	area = catalogue.get_service_area(order.pincode)
+	area = catalogue_cache.get_service_area(order.pincode)
 	return area.city if area else (order.city or "")
 
 
 def slot_capacity(slot_name: str, city: str) -> int:
-	slot = catalogue.get_pickup_slot(slot_name)
+	slot = catalogue_cache.get_pickup_slot(slot_name)
 	if not slot:
 		return 0
 	return pickups.slot_capacity(slot.capacity, dict(slot.city_capacities), city)
@@ -84,7 +84,7 @@ def release_slot(order) -> None:
 
 def slot_violations(order) -> list:
 	"""The live check: is the chosen slot full (without booking or locking anything)?"""
-	if not (order.pickup_date and order.pickup_slot and catalogue.get_service_area(order.pincode)):
+	if not (order.pickup_date and order.pickup_slot and catalogue_cache.get_service_area(order.pincode)):
 		return []
 	city = area_city(order)
 	capacity = slot_capacity(order.pickup_slot, city)
@@ -101,7 +101,7 @@ def slot_violations(order) -> list:
 
 def later_slot_loads(order, city: str) -> list[SlotLoad]:
 	"""The enabled slots after the order's, that day and the following days the SOP allows."""
-	settings = catalogue.get_settings()
+	settings = catalogue_cache.get_settings()
 	now = now_datetime()
 	day = getdate(order.pickup_date)
 	last_day = getdate(frappe.utils.add_days(now.date(), settings["max_days_ahead"]))
@@ -111,8 +111,8 @@ def later_slot_loads(order, city: str) -> list[SlotLoad]:
 			(city, day, last_day),
 		)
 	)
-	slots = [catalogue.get_pickup_slot(name) for name in catalogue.get_enabled_slots()]
-	loads, chosen_start = [], catalogue.get_pickup_slot(order.pickup_slot)
+	slots = [catalogue_cache.get_pickup_slot(name) for name in catalogue_cache.get_enabled_slots()]
+	loads, chosen_start = [], catalogue_cache.get_pickup_slot(order.pickup_slot)
 	while day <= last_day:
 		for slot in slots:
 			starts = frappe.utils.get_datetime(f"{day} {slot.start}")
@@ -181,7 +181,7 @@ def free_partner_place(pickup_date, partner: str | None) -> None:
 def assign_partner(order) -> None:
 	"""On creation: the least loaded partner covering the pincode with room that day, else none
 	(the order waits in the managers' queue as Scheduled)."""
-	candidates = [p for p in catalogue.get_pickup_partners() if p.covers(order.pincode)]
+	candidates = [p for p in catalogue_cache.get_pickup_partners() if p.covers(order.pincode)]
 	loads = partner_loads(order.pickup_date, [p.name for p in candidates])
 	while candidates:
 		partner = pickups.choose_partner(candidates, order.pincode, loads)
@@ -197,7 +197,7 @@ def assign_partner(order) -> None:
 
 
 def set_pickup_schedule(order) -> None:
-	slot = catalogue.get_pickup_slot(order.pickup_slot)
+	slot = catalogue_cache.get_pickup_slot(order.pickup_slot)
 	order.pickup_due_by = pickups.pickup_due_by(getdate(order.pickup_date), slot.end) if slot else None
 
 
@@ -233,7 +233,7 @@ def ensure_todos() -> None:
 def create_todos(order, statuses: tuple[str, ...] = ("Open",)) -> None:
 	"""The partner's users work from their usual Assigned To list; a user with a ToDo for the
 	order in one of `statuses` gets no second one."""
-	partner = catalogue.get_pickup_partner(order.pickup_partner)
+	partner = catalogue_cache.get_pickup_partner(order.pickup_partner)
 	if not partner:
 		return
 	description = _("Pickup {0}: {1}, {2} on {3}").format(
@@ -299,7 +299,7 @@ def update_pickup(
 	imei_evidence: str | None = None,
 ) -> None:
 	"""A partner's user (or a manager) moves the pickup; the checks run on the stored order."""
-	needs_imei = order.device_type in catalogue.get_imei_device_types()
+	needs_imei = order.device_type in catalogue_cache.get_imei_device_types()
 	evidence = evidence_file(imei_evidence, order) if imei_evidence else None
 	violations = pickups.check_move(
 		order.pickup_status,
@@ -308,7 +308,7 @@ def update_pickup(
 		imei=imei,
 		evidence=evidence,
 		failure_reason=failure_reason,
-		failure_reasons=catalogue.get_failure_reasons(),
+		failure_reasons=catalogue_cache.get_failure_reasons(),
 	)
 	throw_violations(violations)
 	changes = ["pickup_status", "picked_up"]
@@ -390,7 +390,7 @@ def pickup_onload(order) -> dict:
 	may_move = sees_all() or order.pickup_partner in partners_of()
 	return {
 		"moves": list(pickups.next_moves(order.pickup_status)) if may_move else [],
-		"needs_imei": order.device_type in catalogue.get_imei_device_types(),
+		"needs_imei": order.device_type in catalogue_cache.get_imei_device_types(),
 		"can_assign": sees_all() and order.pickup_status in pickups.PENDING,
 		"is_partner": order.pickup_partner in partners_of() and not sees_all(),
 	}
@@ -420,7 +420,7 @@ def mark_breached(order) -> list[str]:
 
 def reassign(order, partner_name: str) -> None:
 	"""A manager gives the pickup to another partner (or to one, from the unassigned queue)."""
-	partner = catalogue.get_pickup_partner(partner_name)
+	partner = catalogue_cache.get_pickup_partner(partner_name)
 	load = partner_loads(order.pickup_date, [partner_name]).get(partner_name, 0)
 	throw_violations(pickups.check_partner(partner, order.pincode, load))
 	if order.pickup_status not in pickups.PENDING:

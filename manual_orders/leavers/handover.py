@@ -25,7 +25,7 @@ from frappe import _
 from frappe.utils import now_datetime, strip_html
 
 from manual_orders import pickups
-from manual_orders.evidence import FOLLOW_UP
+from manual_orders.consent_evidence.fields import FOLLOW_UP
 from manual_orders.setup.workflow import server_state
 from manual_orders.sop import rules
 from manual_orders.sop.pickups import PENDING, SCHEDULED

@@ -15,8 +15,8 @@ import frappe
 from frappe.utils import get_datetime, now_datetime
 from frappe.utils.password import get_decrypted_password, set_encrypted_password
 
-from manual_orders.catalogue import get_settings
 from manual_orders.messaging import gateways, retry, webhook
+from manual_orders.settings import get_settings
 
 DOCTYPE = "Manual Order Message"
 BATCH_SIZE = 200

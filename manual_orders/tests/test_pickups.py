@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import frappe
 from frappe.utils import add_to_date, now_datetime
 
-from manual_orders import catalogue, pickups
+from manual_orders import catalogue_cache, pickups
 from manual_orders.api import assign_pickup_partner, check_order, update_pickup
 from manual_orders.exceptions import DuplicateImei, InvalidImei, PickupFailureReasonRequired, SlotFull
 from manual_orders.tests.utils import (
@@ -138,7 +138,7 @@ class PickupTestCase(SiteTestCase):
 	def setUp(self):
 		super().setUp()
 		make_area()
-		catalogue.clear_catalogue_cache()
+		catalogue_cache.clear_catalogue_cache()
 
 	def tearDown(self):
 		super().tearDown()

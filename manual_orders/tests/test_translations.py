@@ -7,7 +7,7 @@ from pathlib import Path
 
 import frappe
 
-from manual_orders import evidence as evidence_glue
+from manual_orders.consent_evidence import call_log, code, drafts, quotes, record
 from manual_orders.leavers import access, handover
 from manual_orders.sop import dlt, evidence, otp, pickups, rules, texts
 from manual_orders.tests.utils import SiteTestCase, make_order
@@ -31,7 +31,20 @@ class TestTranslations(SiteTestCase):
 	def test_every_rule_message_has_a_hindi_translation_with_the_same_placeholders(self):
 		translations = dict(csv.reader(HI_CSV.open()))
 		sources = set()
-		for module in (rules, pickups, evidence, otp, dlt, evidence_glue, access, handover):
+		for module in (
+			rules,
+			pickups,
+			evidence,
+			otp,
+			dlt,
+			call_log,
+			code,
+			drafts,
+			quotes,
+			record,
+			access,
+			handover,
+		):
 			source = Path(module.__file__).read_text()
 			sources |= set(re.findall(r'_\(\s*"((?:[^"\\]|\\.)*)"', source))
 			sources |= set(re.findall(r"_\(\s*'((?:[^'\\]|\\.)*)'", source))

@@ -277,7 +277,7 @@ def make_pickup_partner(name: str, pincodes=("560001",), daily_capacity: int = 0
 
 def remove_pickup_partners(names) -> None:
 	"""Committed test partners removed without their hooks, and the catalogue cache with them."""
-	from manual_orders.catalogue import clear_catalogue_cache
+	from manual_orders.settings import clear_catalogue_cache
 
 	names = list(names)
 	if not names:
