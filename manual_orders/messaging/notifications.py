@@ -11,8 +11,8 @@ import functools
 
 import frappe
 from frappe import _
-from frappe.email.doctype.notification.notification import Notification, get_context
-from frappe.utils import add_days, cast, nowdate
+from frappe.email.doctype.notification.notification import Notification
+from frappe.utils import add_days, nowdate
 from frappe.utils.jinja import guess_is_path
 from jinja2 import TemplateError
 
