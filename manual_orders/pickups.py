@@ -212,7 +212,7 @@ def todos_after_creation(order: str, partner: str) -> None:
 
 def ensure_todos() -> None:
 	"""Scheduler, every minute: a new order's ToDos for its partner's users (their Assigned To
-	list). Written here rather than in the order's transaction (issue #16: about 10 statements
+	list). Written here rather than in the order's transaction (about 10 statements
 	and 11 ms off the agent's call) or by a job per order (a forked worker process each): the
 	order's `pickup_partner` is the record and shows in the partner's list at once; the ToDos
 	follow within a minute. A manager's (re)assignment writes them at once (`reassign`)."""

@@ -140,7 +140,7 @@ class ManualOrdersNotification(Notification):
 
 def render(template: str | None, context: dict) -> str:
 	"""Frappe's `render_template` for a Notification's text, compiled once a text and process
-	(Frappe compiles it on every call: ~2 ms an order, issue #16). The request's own Jinja
+	(Frappe compiles it on every call: ~2 ms an order). The request's own Jinja
 	globals go in with the context, so a text compiled during one request renders with the next
 	request's user and language; paths and texts Frappe refuses go to Frappe."""
 	if not template or guess_is_path(template) or ".__" in template:
