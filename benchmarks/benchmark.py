@@ -181,15 +181,15 @@ def frappe_notifications():
 @contextmanager
 def todos_in_the_request():
 	"""The partner's ToDos written in the order's own transaction, as before the creation path was cut (now the
-	minute's scheduler job `pickups.ensure_todos` writes them)."""
-	from manual_orders import pickups
+	minute's scheduler job `pickup_todos.ensure_todos` writes them)."""
 	from manual_orders.manual_orders.doctype.manual_order.manual_order import ManualOrder
+	from manual_orders.pickup import todos as pickup_todos
 
 	on_submit = ManualOrder.on_submit
 
 	def on_submit_with_todos(self):
 		on_submit(self)
-		pickups.create_todos(self)
+		pickup_todos.create_todos(self)
 
 	ManualOrder.on_submit = on_submit_with_todos
 	try:

@@ -8,12 +8,14 @@ from frappe.model.document import Document
 from frappe.model.mapper import get_mapped_doc
 from werkzeug.wrappers import Response
 
-from manual_orders import catalogue_cache, permissions, pickups
+from manual_orders import catalogue_cache, permissions
 from manual_orders.consent_evidence import call_log, code
 from manual_orders.exceptions import DltTemplateMismatch
 from manual_orders.leavers import handover as handover_work
 from manual_orders.manual_orders.doctype.manual_order import sop_input
 from manual_orders.messaging import outbox, webhook
+from manual_orders.pickup import places as pickup_places
+from manual_orders.pickup import status as pickup_status
 from manual_orders.sop import dlt, rules, texts
 
 ADDRESS_FIELDS = ("address_line1", "address_line2", "city", "state", "pincode")
@@ -107,7 +109,7 @@ def check_order(doc: str | dict) -> dict:
 		sop_input.order_input(order), sop_input.catalogue_for(order), frappe.utils.now_datetime()
 	)
 	if not any(v.field in ("pickup_date", "pickup_slot", "pincode") for v in violations):
-		violations += pickups.slot_violations(order)
+		violations += pickup_places.slot_violations(order)
 	return {
 		"base_price": order.base_price,
 		"estimated_price": order.estimated_price,
@@ -215,11 +217,13 @@ def update_pickup(
 	The only way the pickup fields change; judged on the stored order.
 	"""
 	doc = created_order_for_pickup(order)
-	if not (permissions.sees_all() or doc.pickup_partner in pickups.partners_of()):
+	if not (permissions.sees_all() or doc.pickup_partner in pickup_status.partners_of()):
 		frappe.throw(
 			_("Only the assigned pickup partner and managers move this pickup."), frappe.PermissionError
 		)
-	pickups.update_pickup(doc, status, imei=imei, failure_reason=failure_reason, imei_evidence=imei_evidence)
+	pickup_status.update_pickup(
+		doc, status, imei=imei, failure_reason=failure_reason, imei_evidence=imei_evidence
+	)
 	return {"pickup_status": doc.pickup_status, "picked_up": doc.picked_up, "imei": doc.imei}
 
 
@@ -229,7 +233,7 @@ def assign_pickup_partner(order: str, partner: str) -> str:
 	if not permissions.sees_all():
 		frappe.throw(_("Only managers assign pickup partners."), frappe.PermissionError)
 	doc = created_order_for_pickup(order)
-	pickups.reassign(doc, partner)
+	pickup_places.reassign(doc, partner)
 	return doc.pickup_partner
 
 

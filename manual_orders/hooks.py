@@ -31,11 +31,11 @@ scheduler_events = {
 	"cron": {
 		"* * * * *": [
 			"manual_orders.messaging.outbox.send_due_messages",
-			"manual_orders.pickups.ensure_todos",
+			"manual_orders.pickup.todos.ensure_todos",
 		],
 		"*/5 * * * *": [
 			"manual_orders.accountability.flush_refusals",
-			"manual_orders.pickups.mark_sla_breaches",
+			"manual_orders.pickup.sla.mark_sla_breaches",
 			"manual_orders.leavers.handover.hand_over_leavers_work",
 		],
 	},

@@ -9,7 +9,7 @@ import json
 import threading
 
 import frappe
-from frappe.api.v1 import create_doc, update_doc
+from frappe.api.v1 import create_doc
 
 from manual_orders import catalogue_cache, record_guard
 from manual_orders.consent_evidence import record

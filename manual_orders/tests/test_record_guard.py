@@ -21,7 +21,7 @@ from collections import Counter
 from contextlib import contextmanager
 
 import frappe
-from frappe.api.v1 import create_doc, update_doc
+from frappe.api.v1 import update_doc
 from frappe.model import table_fields
 from frappe.utils import add_days, nowdate
 

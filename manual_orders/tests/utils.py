@@ -214,7 +214,7 @@ def delete_orders(names) -> None:
 
 	A created order gives its slot and partner places back, as a cancellation would.
 	"""
-	from manual_orders import pickups
+	from manual_orders.pickup import places as pickup_places
 
 	for name in names:
 		order = frappe.db.get_value(
@@ -224,8 +224,8 @@ def delete_orders(names) -> None:
 			as_dict=True,
 		)
 		if order and order.docstatus == 1:
-			pickups.release_slot(order)
-			pickups.free_partner_place(order.pickup_date, order.pickup_partner)
+			pickup_places.release_slot(order)
+			pickup_places.free_partner_place(order.pickup_date, order.pickup_partner)
 		frappe.db.delete("ToDo", {"reference_type": "Manual Order", "reference_name": name})
 		frappe.db.delete("File", {"attached_to_doctype": "Manual Order", "attached_to_name": name})
 		for table in ("Manual Order Condition", "Manual Order Accessory"):

@@ -2,7 +2,7 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
-from manual_orders import accountability, permissions, pickups, record_guard
+from manual_orders import accountability, permissions, record_guard
 from manual_orders.consent_evidence import call_log, code, record
 from manual_orders.controllers import StoredRowDocument
 from manual_orders.exceptions import (
@@ -13,6 +13,9 @@ from manual_orders.exceptions import (
 	throw_violations,
 )
 from manual_orders.manual_orders.doctype.manual_order import sop_input
+from manual_orders.pickup import places as pickup_places
+from manual_orders.pickup import status as pickup_status
+from manual_orders.pickup import todos as pickup_todos
 from manual_orders.reports import REPORT_INDEX, REPORT_INDEX_FIELDS
 from manual_orders.shortcuts.controller import FrappeShortcuts
 from manual_orders.sop import formats, pricing, rules, texts
@@ -91,7 +94,7 @@ class ManualOrder(FrappeShortcuts, StoredRowDocument):
 	# end: auto-generated types
 	def onload(self):
 		self.set_onload("next_steps", texts.next_steps(_))
-		self.set_onload("pickup", pickups.pickup_onload(self))
+		self.set_onload("pickup", pickup_status.pickup_onload(self))
 		self.set_onload("consent", call_log.consent_onload())
 		if permissions.sees_all():
 			self.set_onload("changes_after_creation", record_guard.changes_after_creation(self))
@@ -127,9 +130,9 @@ class ManualOrder(FrappeShortcuts, StoredRowDocument):
 
 	# SOP §6: the Order ID comes with a place in the slot and, where one has room, a partner.
 	def book_pickup(self):
-		pickups.book_slot(self)
-		pickups.set_pickup_schedule(self)
-		pickups.assign_partner(self)
+		pickup_places.book_slot(self)
+		pickup_places.set_pickup_schedule(self)
+		pickup_places.assign_partner(self)
 		self.picked_up = 0
 
 	def on_update(self):
@@ -137,7 +140,7 @@ class ManualOrder(FrappeShortcuts, StoredRowDocument):
 			self.set_lead_disposition(rules.CUSTOMER_UNSURE)
 
 	def on_submit(self):
-		self.set_lead_disposition("Create Order")  # the partner's ToDos follow: pickups.ensure_todos
+		self.set_lead_disposition("Create Order")  # the partner's ToDos follow: pickup_todos.ensure_todos
 
 	# SOP §9: after creation the record only grows; every change is versioned.
 	def before_update_after_submit(self):
@@ -147,7 +150,7 @@ class ManualOrder(FrappeShortcuts, StoredRowDocument):
 	def before_cancel(self):
 		record_guard.check_cancel(self)
 		self.flags.ignore_version = False
-		pickups.check_cancellable(self)
+		pickup_status.check_cancellable(self)
 		if not self.cancellation_reason:
 			frappe.throw(
 				_(
@@ -160,9 +163,9 @@ class ManualOrder(FrappeShortcuts, StoredRowDocument):
 	def on_cancel(self):
 		self.db_set({"lead_lock": None, "imei_lock": None})
 		self.set_lead_disposition("Order Cancelled")
-		pickups.release_slot(self)
-		pickups.free_partner_place(self.pickup_date, self.pickup_partner)
-		pickups.close_todos(self)
+		pickup_places.release_slot(self)
+		pickup_places.free_partner_place(self.pickup_date, self.pickup_partner)
+		pickup_todos.close_todos(self)
 
 	def on_trash(self):
 		if self.docstatus != 0:
