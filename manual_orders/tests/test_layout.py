@@ -57,7 +57,7 @@ def imports_of(path: Path, name: str) -> set[str]:
 			base = node.module or ""
 			if node.level:
 				base = ".".join(
-					package.split(".")[: len(package.split(".")) - node.level + 1] + [base]
+					[*package.split(".")[: len(package.split(".")) - node.level + 1], base]
 				).strip(".")
 			found.add(base)
 			found |= {f"{base}.{alias.name}" for alias in node.names}
