@@ -377,5 +377,13 @@ def refuse_unreadable_url(doc) -> None:
 
 def attachment_owner_doctypes() -> list[str]:
 	"""The order, its dispute, and every other DocType of the app a file can be attached to."""
-	module = frappe.get_all("DocType", filters={"module": "Manual Orders", "istable": 0}, pluck="name")
-	return sorted({*ATTACHMENT_OWNERS, *module})
+	return sorted({*ATTACHMENT_OWNERS, *app_doctypes()})
+
+
+def app_doctypes() -> frozenset[str]:
+	"""The DocTypes of the app's module, read once per request."""
+	doctypes = getattr(frappe.local, "manual_orders_doctypes", None)
+	if doctypes is None:
+		doctypes = frozenset(frappe.get_all("DocType", filters={"module": "Manual Orders"}, pluck="name"))
+		frappe.local.manual_orders_doctypes = doctypes
+	return doctypes

@@ -25,17 +25,13 @@ from frappe.desk import like
 from frappe.desk.form import utils as form_utils
 
 from manual_orders.exceptions import SideDoorRefused
+from manual_orders.permissions import app_doctypes
 
-MODULE = "Manual Orders"
 SHARE_RIGHTS = ("read", "write", "submit", "share")
 
 
 def is_ours(doctype: str | None) -> bool:
-	return (
-		bool(doctype)
-		and bool(frappe.db.exists("DocType", doctype))
-		and frappe.get_meta(doctype).module == MODULE
-	)
+	return doctype in app_doctypes()
 
 
 def granted_without_shares(doc, user: str, right: str) -> bool:

@@ -28,7 +28,6 @@ from manual_orders.exceptions import FieldExpressionRefused
 from manual_orders.query_guard import grammar
 
 SWITCH_OFF_KEY = "manual_orders_allow_sql_fields"
-MODULE = "Manual Orders"
 # Methods whose `fieldname` is a field to read (elsewhere, e.g. `set_value`, it is a field to write)
 VALUE_METHODS = ("frappe.client.get_value",)
 NUMBER_CARD_METHODS = (
@@ -144,9 +143,9 @@ def list_doctype() -> str | None:
 
 
 def is_ours(doctype: str | None) -> bool:
-	return (
-		bool(doctype) and frappe.db.exists("DocType", doctype) and frappe.get_meta(doctype).module == MODULE
-	)
+	from manual_orders.permissions import app_doctypes
+
+	return doctype in app_doctypes()
 
 
 def refuse_unreadable_columns(doctype: str | None, value, strip_param: str | None) -> None:
@@ -197,7 +196,7 @@ def resolve_column(doctype: str, column: grammar.Column) -> tuple[str | None, li
 	"""The DocType whose column is read, and the link or table fields it is reached through."""
 	if column.table is None or column.table == f"tab{doctype}":
 		return doctype, []
-	if column.table.startswith("tab") and frappe.db.exists("DocType", column.table[3:]):
+	if column.table.startswith("tab") and not frappe.get_meta(doctype).get_field(column.table):
 		return column.table[3:], []
 	field = frappe.get_meta(doctype).get_field(column.table)
 	if field and field.fieldtype in ("Link", "Table", "Table MultiSelect"):
