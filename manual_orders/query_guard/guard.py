@@ -3,7 +3,8 @@
 An `auth_hooks` function (it runs after Frappe has authenticated the request, before the
 method): every list and value path of Frappe 15 (`/api/resource`, `/api/v1`, `/api/v2`,
 `frappe.client.get_list`/`get_value`/`validate_link`, `frappe.desk.reportview.*`, the
-calendar, `www/list`, number cards and dashboard charts sent by the client) reads its fields
+calendar and its `field_map`, `www/list`, number cards and dashboard charts, sent by the
+client or stored) reads its fields
 from the request's `fields` (or `fieldname`, or the card's or chart's columns). A field is
 accepted only in the grammar of `grammar.py`; anything else is refused with HTTP 417 before
 any query runs. The customer data of this app is as readable through another DocType's list
@@ -38,6 +39,8 @@ CHART_METHOD = "frappe.desk.doctype.dashboard_chart.dashboard_chart.get"
 # The columns a number card or dashboard chart puts into its query (each one column, no function)
 CARD_COLUMNS = ("aggregate_function_based_on",)
 CHART_COLUMNS = ("based_on", "value_based_on", "group_by_based_on", "aggregate_function_based_on")
+# The calendar puts every value of its `field_map` into its fields and filters as written
+CALENDAR_METHOD = "frappe.desk.calendar.get_events"
 
 
 def refuse_sql_in_fields() -> None:
@@ -110,8 +113,8 @@ def refuse_unless_column(value) -> None:
 
 
 def card_and_chart_columns(method: str | None) -> list[tuple[str | None, list]]:
-	"""The columns of a number card or dashboard chart the request runs: the one the client
-	sent, and the stored one it names."""
+	"""The columns of a number card or dashboard chart the request runs (the one the client
+	sent, and the stored one it names), and of a calendar's `field_map`."""
 	cards = []
 	if method in NUMBER_CARD_METHODS:
 		card = frappe._dict(frappe.parse_json(frappe.form_dict.get("doc") or "{}") or {})
@@ -131,6 +134,10 @@ def card_and_chart_columns(method: str | None) -> list[tuple[str | None, list]]:
 		else:
 			cards.append(frappe._dict(frappe.parse_json(frappe.form_dict.get("chart") or "{}") or {}))
 		return [(c.get("document_type"), [c.get(f) for f in CHART_COLUMNS if c.get(f)]) for c in cards]
+	if method == CALENDAR_METHOD:
+		field_map = frappe.parse_json(frappe.form_dict.get("field_map") or "{}") or {}
+		values = list(field_map.values()) if isinstance(field_map, dict) else [field_map]
+		return [(frappe.form_dict.get("doctype"), [value for value in values if value])]
 	return []
 
 

@@ -15,6 +15,7 @@ from frappe.installer import update_site_config
 from manual_orders import pickups
 from manual_orders.patches import remove_shares_beyond_the_rule
 from manual_orders.query_guard.guard import SWITCH_OFF_KEY
+from manual_orders.tests import utils
 from manual_orders.tests.test_pickups import (
 	OPERATIONS_USER,
 	OTHER_PARTNER_USER,
@@ -24,12 +25,12 @@ from manual_orders.tests.test_pickups import (
 	make_partner,
 	remove_test_partners,
 )
+from manual_orders.tests.test_record_guard import ATTEMPTS, save_attempt_counts
 from manual_orders.tests.utils import (
 	AGENT,
 	MANAGER,
 	OTHER_AGENT,
 	PLAIN_USER,
-	Api,
 	as_user,
 	delete_orders,
 	make_lead,
@@ -59,6 +60,49 @@ EXPRESSIONS = [
 	"name -- comment",
 ]
 LIST_DOCTYPES = ("Manual Order", "ToDo", "User", "Lead", "Comment", "File")
+
+
+# Who each test user is to the orders of these tests (AGENT owns them), for the counts of
+# requests per path and role in docs/SECURITY.md (MANUAL_ORDERS_MATRIX_COUNTS).
+ROLES = {
+	AGENT: "owner",
+	OTHER_AGENT: "another agent",
+	PARTNER_USER: "pickup partner",
+	OTHER_PARTNER_USER: "another partner",
+	OPERATIONS_USER: "operations",
+	PLAIN_USER: "desk user",
+	WEBSITE_USER: "website user",
+	MANAGER: "manager",
+	SYSTEM_MANAGER: "system manager",
+}
+
+
+def endpoint(path: str) -> str:
+	"""The path a request took, as the counts name it."""
+	path = path.split("?")[0]
+	if path.startswith("/api/method/"):
+		return path[len("/api/method/") :]
+	for prefix in ("/api/resource/", "/api/v2/document/"):
+		if path.startswith(prefix):
+			kind = "document" if "/" in path[len(prefix) :] else "list"
+			return f"{prefix.rstrip('/')} ({kind})"
+	return path
+
+
+def count_attempt(path: str, user: str) -> None:
+	ATTEMPTS[(f"issue 26: {endpoint(path)}", ROLES.get(user, user))] += 1
+
+
+class Api(utils.Api):
+	"""`utils.Api`, counting each request by path and role."""
+
+	def __init__(self, user: str | None):
+		super().__init__(user)
+		self.user = user
+
+	def request(self, method: str, path: str, payload=None, data: bytes | None = None, headers=None):
+		count_attempt(path, self.user)
+		return super().request(method, path, payload, data, headers)
 
 
 def make_website_user(email: str = WEBSITE_USER) -> str:
@@ -117,6 +161,11 @@ class SideDoorCase(PickupTestCase):
 		frappe.db.commit()  # nosemgrep
 		super().tearDown()
 
+	@classmethod
+	def tearDownClass(cls):
+		save_attempt_counts()
+		super().tearDownClass()
+
 	def order(self, agent: str = AGENT, **values):
 		secret = f"sec{frappe.generate_hash(length=8)}"
 		order = created(agent, upi_id=f"{secret}@okhdfc", call_notes=f"NOTE{secret}", **values)
@@ -127,9 +176,9 @@ class SideDoorCase(PickupTestCase):
 
 class TestFieldsAreColumns(SideDoorCase):
 	def test_every_expression_is_refused_on_every_list_path_for_every_doctype(self):
-		theirs, secret = self.order(OTHER_AGENT)
+		theirs, secret = self.order(AGENT)
 		logs, failures, attempts = error_logs(), [], 0
-		for user in (AGENT, PLAIN_USER):
+		for user in (OTHER_AGENT, PLAIN_USER):
 			api = Api(user)
 			for doctype in LIST_DOCTYPES:
 				for expression in EXPRESSIONS:
@@ -331,6 +380,26 @@ class TestFieldsAreColumns(SideDoorCase):
 			query = "&".join(f"{key}={quote(value)}" for key, value in params.items())
 			status, body = Api(SYSTEM_MANAGER).get(f"{path}?{query}")
 			self.assertEqual(status, 200, (path, body))
+
+	def test_the_calendars_field_map_is_columns_too(self):
+		make_partner("Test Alpha", users=[PARTNER_USER])
+		order, secret = self.order(AGENT)
+		calendar = "/api/method/frappe.desk.calendar.get_events"
+		window = {"doctype": DOCTYPE, "start": "2000-01-01", "end": "2100-01-01"}
+		readable = {"start": "pickup_date", "end": "pickup_date", "title": "customer_name"}
+		subquery = "replace(name, name, (select upi_id from `tabManual Order` limit 1))"
+		status, body = Api(AGENT).post(
+			calendar, {**window, "field_map": json.dumps({**readable, "title": subquery})}
+		)
+		self.assertEqual(status, 417, body)
+		status, body = Api(PARTNER_USER).post(
+			calendar, {**window, "field_map": json.dumps({**readable, "start": "consent_recorded_at"})}
+		)
+		self.assertEqual(status, 403, body)
+		self.assertNotIn(secret, json.dumps(body))
+		status, body = Api(PARTNER_USER).post(calendar, {**window, "field_map": json.dumps(readable)})
+		self.assertEqual(status, 200, body)
+		self.assertEqual([row["name"] for row in body["message"]], [order.name])
 
 	def test_an_admin_switches_the_guard_off_in_site_config(self):
 		path = f"/api/resource/ToDo?fields={quote(json.dumps(['name', 'upper(name) as upper_name']))}"
@@ -748,6 +817,7 @@ class TestOverServedHttp(SideDoorCase):
 					"Accept": "application/json",
 				}
 				doctype = "ToDo" if user == WEBSITE_USER else DOCTYPE
+				count_attempt(f"/served{endpoint(f'/api/resource/{doctype}')}", user)
 				response = requests.get(
 					f"{url}/api/resource/{doctype}",
 					params={"fields": json.dumps(["name", field])},
