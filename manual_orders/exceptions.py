@@ -199,3 +199,12 @@ def throw_violations(violations: list) -> None:
 	exc = RULE_EXCEPTIONS.get(violations[0].rule, SOPViolation)("\n".join(messages))
 	exc.violations = violations
 	raise exc
+
+
+class FieldExpressionRefused(frappe.ValidationError):
+	"""A requested field is not a column or a plain aggregate of one (`query_guard`)."""
+
+
+class SideDoorRefused(frappe.PermissionError):
+	"""A share, an assignment, a like, a comment or a copy of a file that would reach a record
+	the user may not read or write (`side_doors`)."""

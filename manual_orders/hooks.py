@@ -46,10 +46,12 @@ scheduler_events = {
 # Malformed REST payloads for Manual Order get a clear 417 instead of Frappe's 500
 before_request = ["manual_orders.rest_guard.check_manual_order_payload"]
 # After authentication: a disabled user gets no way in, by session, API key or OAuth token
-# (manual_orders/leavers/access.py); a reader who may not read a field may not filter or sort by it
+# (manual_orders/leavers/access.py); a reader who may not read a field may not filter or sort by
+# it; `fields` in a strict grammar on every request, site-wide (manual_orders/query_guard)
 auth_hooks = [
 	"manual_orders.leavers.access.refuse_disabled_users",
 	"manual_orders.rest_guard.refuse_unreadable_filters",
+	"manual_orders.query_guard.guard.refuse_sql_in_fields",
 ]
 
 # Frappe 15 answers these without permissions (or sends a form's Versions whole): this app's
@@ -64,6 +66,9 @@ override_whitelisted_methods = {
 	"frappe.desk.search.search_link": "manual_orders.overrides.read_paths.search_link",
 	"frappe.desk.search.search_widget": "manual_orders.overrides.read_paths.search_widget",
 	"frappe.desk.form.utils.get_next": "manual_orders.overrides.read_paths.get_next",
+	# Likes need read permission, comments are signed by their writer (side_doors.py)
+	"frappe.desk.like.toggle_like": "manual_orders.side_doors.toggle_like",
+	"frappe.desk.form.utils.add_comment": "manual_orders.side_doors.add_comment",
 }
 
 # Agents see their own orders; managers see all; judged on the stored row (manual_orders/permissions.py)
@@ -103,6 +108,11 @@ doc_events = {
 	},
 	"Employee": {"on_update": "manual_orders.leavers.handover.on_employee_update"},
 }
+# Shares and assignments grant nothing beyond the app's rule; cards and charts query columns
+doc_events["DocShare"] = {"validate": "manual_orders.side_doors.check_share"}
+doc_events["ToDo"] = {"validate": "manual_orders.side_doors.check_assignment"}
+doc_events["Number Card"] = {"validate": "manual_orders.query_guard.guard.check_card_columns"}
+doc_events["Dashboard Chart"] = {"validate": "manual_orders.query_guard.guard.check_card_columns"}
 
 # Frappe's test runner (bench run-tests --app manual_orders): setup wizard, demo catalogue, test users
 before_tests = "manual_orders.tests.utils.before_tests"

@@ -277,14 +277,33 @@ def shares_unreadable_order_file(doc) -> bool:
 
 def check_attachment(doc, method=None) -> None:
 	"""`File.before_validate` (before Frappe moves a file whose privacy changed): attaching to an order needs write permission on it; an order's files stay
-	private; a File may not point at the file of an order the user cannot read."""
-	if doc.flags.ignore_permissions or frappe.session.user == "Administrator":
+	private; a File may not point at the file of an order the user cannot read.
+
+	The last rule holds on the server's paths too (`ignore_permissions`) whenever a File is
+	made or pointed at a URL: Frappe copies a File that way when it mails it
+	(`communication.email.make` with `attachments`), attaches it to a Communication, or amends
+	a document. A copy of an order's (or dispute's) file needs read permission on that file."""
+	if frappe.session.user == "Administrator":
+		return
+	if doc.flags.ignore_permissions:
+		if is_a_copy(doc):
+			refuse_unreadable_url(doc)
 		return
 	if doc.attached_to_doctype in ATTACHMENT_OWNERS and doc.attached_to_name:
 		if not frappe.has_permission(doc.attached_to_doctype, "write", doc.attached_to_name):
 			frappe.throw(_("You may attach files only to an order you may edit."), frappe.PermissionError)
 		if not doc.is_new() and doc.has_value_changed("is_private") and not doc.is_private:
 			frappe.throw(_("A file of an order stays private: it may hold the customer's details."))
+	refuse_unreadable_url(doc)
+
+
+def is_a_copy(doc) -> bool:
+	"""A File made (or re-pointed) with the URL of a file that already exists."""
+	return bool(doc.file_url) and (doc.is_new() or doc.has_value_changed("file_url"))
+
+
+def refuse_unreadable_url(doc) -> None:
+	"""Another File with this URL belongs to one of the app's records the user may not read."""
 	if not doc.file_url:
 		return
 	from urllib.parse import unquote
@@ -294,10 +313,24 @@ def check_attachment(doc, method=None) -> None:
 		filters={
 			"file_url": ("in", list({doc.file_url, unquote(doc.file_url)})),
 			"name": ("!=", doc.name or ""),
-			"attached_to_doctype": ("in", list(ATTACHMENT_OWNERS)),
+			"attached_to_doctype": ("in", attachment_owner_doctypes()),
 		},
 		fields=["name", "attached_to_doctype", "attached_to_name"],
 	)
 	for other in others:
 		if not frappe.has_permission("File", "read", doc=frappe.get_doc("File", other.name)):
 			frappe.throw(_("That file belongs to an order you may not read."), frappe.PermissionError)
+
+
+def attachment_owner_doctypes() -> list[str]:
+	"""The order, its dispute, and every other DocType of the app a file can be attached to."""
+	return sorted({*ATTACHMENT_OWNERS, *app_doctypes()})
+
+
+def app_doctypes() -> frozenset[str]:
+	"""The DocTypes of the app's module, read once per request."""
+	doctypes = getattr(frappe.local, "manual_orders_doctypes", None)
+	if doctypes is None:
+		doctypes = frozenset(frappe.get_all("DocType", filters={"module": "Manual Orders"}, pluck="name"))
+		frappe.local.manual_orders_doctypes = doctypes
+	return doctypes

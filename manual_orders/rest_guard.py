@@ -74,7 +74,21 @@ def first_problem(document: dict) -> str | None:
 # order X whose upi_id starts with ab?" and read a hidden field out one answer at a time.
 GUARDED_DOCTYPES = ("Manual Order", "Manual Order Condition", "Manual Order Accessory")
 FILTER_PARAMS = ("filters", "or_filters", "current_filters", "value")
-SQL_PARAMS = ("order_by", "group_by", "searchfield", "sort_by", "sort_field", "field", "stats")
+SQL_PARAMS = (
+	"order_by",
+	"group_by",
+	"searchfield",
+	"sort_by",
+	"sort_field",
+	"field",
+	"stats",
+	"aggregate_on_field",
+)
+# Number cards and dashboard charts carry their DocType, filters and columns in a JSON document
+# (`doc`, `chart`) or name a stored one (`chart_name`): the form data has no `doctype` key.
+CARD_PARAMS = ("doc", "chart")
+CARD_FILTERS = ("filters_json", "dynamic_filters_json")
+CARD_COLUMNS = ("aggregate_function_based_on", "based_on", "value_based_on", "group_by_based_on")
 DOCTYPE_PATHS = ("/api/resource/", "/api/v1/resource/", "/api/v2/document/", "/api/v2/doctype/")
 
 
@@ -89,9 +103,12 @@ def refuse_unreadable_filters() -> None:
 	if reads_every_field(DOCTYPE):
 		return
 	hidden = unreadable_fields()
-	for param in FILTER_PARAMS + SQL_PARAMS:
-		value = frappe.form_dict.get(param)
-		if value and mentioned_fields(value, param in FILTER_PARAMS) & hidden:
+	values = [(frappe.form_dict.get(param), param in FILTER_PARAMS) for param in FILTER_PARAMS + SQL_PARAMS]
+	for card in requested_cards():
+		values += [(card.get(key), True) for key in CARD_FILTERS]
+		values += [(card.get(key), False) for key in CARD_COLUMNS]
+	for value, is_filter in values:
+		if value and mentioned_fields(value, is_filter) & hidden:
 			frappe.throw(
 				_("You may not filter or sort Manual Orders by a field you cannot read."),
 				frappe.PermissionError,
@@ -106,7 +123,35 @@ def requested_doctype() -> str | None:
 			from urllib.parse import unquote
 
 			return unquote(path[len(prefix) :].split("/")[0])
-	return frappe.form_dict.get("doctype") if isinstance(frappe.form_dict.get("doctype"), str) else None
+	for key in ("doctype", "aggregate_on_doctype"):
+		if isinstance(frappe.form_dict.get(key), str) and frappe.form_dict.get(key):
+			return frappe.form_dict.get(key)
+	for card in requested_cards():
+		if isinstance(card.get("document_type"), str):
+			return card.get("document_type")
+	return None
+
+
+def requested_cards() -> list[dict]:
+	"""The number card or dashboard chart a request runs: sent as JSON, or stored and named."""
+	cards = []
+	for param in CARD_PARAMS:
+		value = frappe.form_dict.get(param)
+		if isinstance(value, str) and value.strip().startswith("{"):
+			try:
+				value = frappe.parse_json(value)
+			except ValueError:
+				value = None
+		if isinstance(value, dict):
+			cards.append(value)
+	stored = (
+		("Dashboard Chart", frappe.form_dict.get("chart_name")),
+		("Number Card", cards[0].get("name") if cards and frappe.form_dict.get("doc") else None),
+	)
+	for doctype, name in stored:
+		if isinstance(name, str) and name and frappe.db.exists(doctype, name):
+			cards.append(frappe.get_doc(doctype, name).as_dict())
+	return cards
 
 
 def unreadable_fields() -> set[str]:

@@ -6,7 +6,9 @@ working, and a user disabled without a save of the User (`frappe.db.set_value`, 
 keeps their sessions. `auth_hooks` run after Frappe has authenticated a request, whatever the
 means (session cookie, API key or secret, OAuth bearer token): this one refuses the request
 with HTTP 401 unless the user it authenticated is an enabled User as stored now, and ends
-that user's sessions.
+that user's sessions. (A session cookie of a disabled user is refused by Frappe itself, 417,
+before any hook runs; Frappe keeps that session, so `leavers.handover` ends it, with the
+user's OAuth tokens, when the User is saved disabled and in its five-minute sweep.)
 
 Site-wide, not only for this app's paths: a company that removes someone removes them from
 the whole desk, as an admin who unticks *Enabled* expects. One primary-key read per

@@ -32,6 +32,10 @@ from manual_orders.sop import rules
 from manual_orders.sop.pickups import PENDING, SCHEDULED
 
 HANDOVER = "Manual Order Handover"
+# Whose work the app hands over: people with one of its roles. Their ToDos on these records (and on
+# the app's own) are the follow-ups of calls and pickups; a ToDo of any other kind is left alone.
+APP_ROLES = ("Manual Order Agent", "Manual Order Manager", "Manual Order Operations", "Pickup Partner")
+FOLLOW_UP_DOCTYPES = ("Lead", "Customer")
 USER_DISABLED = "User Disabled"
 EMPLOYEE_LEFT = "Employee Left"
 REMOVED_FROM_PARTNER = "Removed from Pickup Partner"
@@ -49,31 +53,53 @@ def on_user_update(doc, method=None) -> None:
 
 
 def on_employee_update(doc, method=None) -> None:
-	"""`Employee.on_update`: an employee marked Left loses their User (and so their way in)."""
+	"""`Employee.on_update`: an employee marked Left loses their User (and so their way in).
+
+	Whoever may mark an Employee Left (HR) disables that User, except a System Manager's: HR
+	cannot lock out an administrator; a System Manager disables them."""
 	if doc.status != "Left" or not doc.user_id or not doc.has_value_changed("status"):
 		return
 	user = frappe.get_doc("User", doc.user_id)
-	if user.enabled:
-		user.enabled = 0
-		user.flags.left_why = EMPLOYEE_LEFT
-		user.save(ignore_permissions=True)  # the company's decision, recorded on the Employee
-	else:
+	if not user.enabled:
 		hand_over(user.name, EMPLOYEE_LEFT)
+		return
+	if "System Manager" in frappe.get_roles(user.name) and "System Manager" not in frappe.get_roles():
+		frappe.msgprint(
+			_("{0} is a System Manager: ask a System Manager to disable their User.").format(user.name),
+			alert=True,
+		)
+		return
+	# Frappe's User save turns their Notification Settings off too, a save HR may not make
+	if frappe.db.exists("Notification Settings", user.name):
+		frappe.db.set_value("Notification Settings", user.name, "enabled", 0)
+	user.enabled = 0
+	user.flags.left_why = EMPLOYEE_LEFT
+	user.save(ignore_permissions=True, ignore_version=False)  # versioned under HR's name
 
 
 def hand_over_leavers_work() -> list[str]:
-	"""Scheduler, every five minutes: disabled users who still hold open work hand it over."""
+	"""Scheduler, every five minutes: disabled users of the app who still hold open work, a session
+	or an OAuth token hand it over (a user disabled without a save of the User, by a script)."""
 	users = frappe.db.sql_list(
-		"""select u.name from `tabUser` u where u.enabled = 0 and (
+		"""select u.name from `tabUser` u where u.enabled = 0
+		and exists (select 1 from `tabHas Role` r where r.parent = u.name and r.parenttype = 'User'
+			and r.role in %(roles)s)
+		and (
 			exists (select 1 from `tabManual Order` o
 				where o.agent = u.name and o.docstatus = 0 and ifnull(o.outcome, '') = '')
-			or exists (select 1 from `tabToDo` t where t.allocated_to = u.name and t.status = 'Open')
+			or exists (select 1 from `tabToDo` t where t.allocated_to = u.name and t.status = 'Open'
+				and (t.reference_type in %(follow_up)s
+					or t.reference_type in (select name from `tabDocType` where module = 'Manual Orders')))
 			or exists (select 1 from `tabPickup Partner User` p
 				where p.user = u.name and p.parenttype = 'Pickup Partner')
 			or exists (select 1 from `tabManual Order Price Dispute` d
 				where d.agent = u.name and d.status = 'Open' and not exists (
 					select 1 from `tabManual Order Handover` h where h.reference_type = 'Manual Order Price Dispute'
-					and h.reference_name = d.name and h.left_user = u.name)))"""
+					and h.reference_name = d.name and h.left_user = u.name))
+			or exists (select 1 from `tabSessions` s where s.user = u.name)
+			or exists (select 1 from `tabOAuth Bearer Token` b where b.user = u.name and b.status = 'Active')
+		)""",
+		{"roles": APP_ROLES, "follow_up": FOLLOW_UP_DOCTYPES},
 	)
 	for user in users:
 		hand_over(user, USER_DISABLED)
@@ -82,10 +108,26 @@ def hand_over_leavers_work() -> list[str]:
 
 def hand_over(user: str, why: str) -> None:
 	"""Everything the user leaves open, handed over. Each step is idempotent: a second run finds nothing."""
+	end_sessions_and_tokens(user)
 	drop_from_partners(user, why)
 	close_drafts(user, why)
 	queue_disputes(user, why)
 	queue_todos(user, why)
+
+
+# Sessions and tokens
+
+
+def end_sessions_and_tokens(user: str) -> None:
+	"""Frappe refuses a disabled user's session but keeps it (it would work again if the user were
+	enabled), and its OAuth provider still refreshes and vouches for their tokens: both end here."""
+	from frappe.sessions import clear_sessions
+
+	clear_sessions(user, force=True)
+	frappe.db.set_value("OAuth Bearer Token", {"user": user, "status": "Active"}, "status", "Revoked")
+	frappe.db.set_value(
+		"OAuth Authorization Code", {"user": user, "validity": "Valid"}, "validity", "Invalid"
+	)
 
 
 # Drafts
@@ -145,23 +187,24 @@ def queue_disputes(user: str, why: str) -> list[str]:
 	)
 	queued = []
 	for name in names:
-		dispute = frappe.db.get_value(
-			"Manual Order Price Dispute", name, ["manual_order", "customer_words"], as_dict=True
-		)
-		description = _("Open price dispute on order {0}: {1}").format(
-			dispute.manual_order, dispute.customer_words or ""
-		)
+		order = frappe.db.get_value("Manual Order Price Dispute", name, "manual_order")
+		description = _("Open price dispute on order {0}.").format(order)  # the words stay in the dispute
 		if queue("Price Dispute", "Manual Order Price Dispute", name, user, why, description):
 			queued.append(name)
 	return queued
 
 
 def queue_todos(user: str, why: str) -> list[str]:
-	"""The leaver's open ToDos are cancelled; each waits in the queue, unless it was a pickup
-	ToDo of a partner that still has users (they hold ToDos of their own for it)."""
+	"""The leaver's open follow-ups (ToDos on Leads, Customers and the app's records) are cancelled;
+	each waits in the queue, unless it was a pickup ToDo of a partner that still has users (they
+	hold ToDos of their own for it). ToDos of any other kind are left as they are."""
 	todos = frappe.get_all(
 		"ToDo",
-		filters={"allocated_to": user, "status": "Open"},
+		filters={
+			"allocated_to": user,
+			"status": "Open",
+			"reference_type": ("in", [*FOLLOW_UP_DOCTYPES, *app_doctypes()]),
+		},
 		fields=["name", "reference_type", "reference_name", "description"],
 		order_by="creation asc",
 	)
@@ -173,13 +216,18 @@ def queue_todos(user: str, why: str) -> list[str]:
 			continue
 		queue(
 			"ToDo",
-			todo.reference_type or "ToDo",
-			todo.reference_name or todo.name,
+			todo.reference_type,
+			todo.reference_name,
 			user,
 			why,
 			strip_html(todo.description or "")[:500],
+			source_todo=todo.name,
 		)
 	return [todo.name for todo in todos]
+
+
+def app_doctypes() -> list[str]:
+	return frappe.get_all("DocType", filters={"module": "Manual Orders", "istable": 0}, pluck="name")
 
 
 def is_covered_pickup(todo) -> bool:
@@ -279,8 +327,16 @@ def unassign_pickups(partner: str, user: str, why: str) -> list[str]:
 # The managers' queue
 
 
-def queue(work: str, reference_type: str, reference_name: str, user: str, why: str, description: str) -> bool:
-	"""One waiting handover per kind of work, item and leaver."""
+def queue(
+	work: str,
+	reference_type: str,
+	reference_name: str,
+	user: str,
+	why: str,
+	description: str,
+	source_todo: str | None = None,
+) -> bool:
+	"""One handover per item and leaver, waiting or taken: a taken item never comes back."""
 	if frappe.db.exists(
 		HANDOVER,
 		{
@@ -288,7 +344,7 @@ def queue(work: str, reference_type: str, reference_name: str, user: str, why: s
 			"reference_type": reference_type,
 			"reference_name": reference_name,
 			"left_user": user,
-			"status": WAITING,
+			"source_todo": source_todo or ("is", "not set"),
 		},
 	):
 		return False
@@ -302,6 +358,7 @@ def queue(work: str, reference_type: str, reference_name: str, user: str, why: s
 			"left_user": user,
 			"why": why,
 			"description": description,
+			"source_todo": source_todo,
 		}
 	).insert(ignore_permissions=True)
 	return True

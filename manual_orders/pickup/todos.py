@@ -22,14 +22,17 @@ def ensure_todos() -> None:
 	list). Written here rather than in the order's transaction (about 10 statements
 	and 11 ms off the agent's call) or by a job per order (a forked worker process each): the
 	order's `pickup_partner` is the record and shows in the partner's list at once; the ToDos
-	follow within a minute. A manager's (re)assignment writes them at once (`reassign`)."""
+	follow within a minute. A manager's (re)assignment writes them at once (`reassign`).
+	An order is done when one of its partner's users has a ToDo for it: a ToDo of anybody else
+	(or the order's `_assign`) does not count (a stray ToDo made the job skip it once)."""
 	for name, partner in frappe.db.sql(
 		"""select o.name, o.pickup_partner from `tabManual Order` o
 		where o.docstatus = 1 and o.pickup_partner is not null and o.pickup_status in %(pending)s
 		and o.creation >= %(since)s
 		and exists (select 1 from `tabPickup Partner User` u where u.parent = o.pickup_partner)
-		and not exists (select 1 from `tabToDo` t where t.reference_type = 'Manual Order'
-			and t.reference_name = o.name)
+		and not exists (select 1 from `tabToDo` t join `tabPickup Partner User` pu
+			on pu.parent = o.pickup_partner and pu.parenttype = 'Pickup Partner' and pu.user = t.allocated_to
+			where t.reference_type = 'Manual Order' and t.reference_name = o.name)
 		order by o.creation
 		limit 500""",
 		{"pending": pickups.PENDING, "since": frappe.utils.add_days(now_datetime(), -2)},

@@ -210,6 +210,20 @@ class TestNoWayIn(SiteTestCase):
 		disable(agent)
 		frappe.db.commit()  # nosemgrep: the served site must see it
 		self.assert_nothing_opens(bearer, None, draft, created, agent)
+		token = frappe.get_doc("OAuth Bearer Token", bearer.split()[1])
+		assert token.status == "Revoked"
+		refreshed = self.call(
+			"POST",
+			"/api/method/frappe.integrations.oauth2.get_token",
+			data={
+				"grant_type": "refresh_token",
+				"refresh_token": token.refresh_token,
+				"client_id": token.client,
+			},
+		)
+		assert refreshed.status_code != 200 or "access_token" not in refreshed.text, refreshed.text[:300]
+		frappe.db.rollback()
+		assert not frappe.db.count("OAuth Bearer Token", {"user": agent, "status": "Active"})
 
 	def test_a_regenerated_keys_old_secret_opens_nothing(self):
 		from frappe.core.doctype.user.user import generate_keys
@@ -434,19 +448,7 @@ class TestHandover(SiteTestCase):
 
 	def test_an_employee_marked_left_loses_their_user_and_hands_over(self):
 		work = self.agent_with_work()
-		employee = frappe.get_doc(
-			{
-				"doctype": "Employee",
-				"first_name": "Leaving",
-				"last_name": frappe.generate_hash(length=6),
-				"gender": "Female",
-				"date_of_birth": "1990-01-01",
-				"date_of_joining": add_days(nowdate(), -400),
-				"company": frappe.db.get_value("Company", {}, "name"),
-				"user_id": work.agent,
-				"status": "Active",
-			}
-		).insert(ignore_permissions=True)
+		employee = make_employee(work.agent)
 		with as_user(ADMIN):
 			employee.status = "Left"
 			employee.relieving_date = nowdate()
@@ -556,3 +558,79 @@ class TestHandover(SiteTestCase):
 
 		with as_user(MANAGER):
 			self.assertRaises(RecordLocked, doc.save)
+
+	def test_only_follow_ups_are_handed_over_and_a_taken_item_never_returns(self):
+		work = self.agent_with_work()
+		second = frappe.get_doc(
+			{
+				"doctype": "ToDo",
+				"allocated_to": work.agent,
+				"reference_type": "Lead",
+				"reference_name": work.lead,
+				"description": "Send the customer the pickup checklist",
+			}
+		).insert(ignore_permissions=True)
+		private = frappe.get_doc(
+			{"doctype": "ToDo", "allocated_to": work.agent, "description": "HR: return the laptop"}
+		).insert(ignore_permissions=True)
+		disable(work.agent)
+		todos = frappe.get_all(
+			"Manual Order Handover",
+			filters={"left_user": work.agent, "work": "ToDo"},
+			fields=["source_todo", "description"],
+		)
+		assert {row.source_todo for row in todos} == {work.todo, second.name}
+		assert frappe.db.get_value("ToDo", private.name, "status") == "Open"  # not a follow-up: left alone
+		dispute = self.waiting(work.agent)[("Price Dispute", "Manual Order Price Dispute", work.dispute)]
+		assert "The price is lower" not in frappe.db.get_value(
+			"Manual Order Handover", dispute.name, "description"
+		)
+		from manual_orders import api
+
+		with as_user(MANAGER):
+			api.take_handover(dispute.name)
+		handover.hand_over(work.agent, handover.EMPLOYEE_LEFT)  # e.g. the Employee marked Left afterwards
+		assert frappe.db.count("Manual Order Handover", {"reference_name": work.dispute}) == 1
+
+	def test_operations_and_agents_do_not_read_the_queue(self):
+		work = self.agent_with_work()
+		disable(work.agent)
+		operations = "operations.leavers@manual-orders.test"
+		make_user(operations, "Manual Order Operations")
+		for user in (operations, OTHER_AGENT):
+			with as_user(user):
+				assert not frappe.has_permission("Manual Order Handover", "read")
+				self.assertRaises(frappe.PermissionError, frappe.get_list, "Manual Order Handover")
+
+	def test_hr_marks_an_employee_left_and_their_user_is_disabled_but_not_a_system_managers(self):
+		hr = "hr.leavers@manual-orders.test"
+		make_user(hr, "HR Manager")
+		work = self.agent_with_work()
+		admin_like = f"sm.leaving.{frappe.generate_hash(length=8)}@manual-orders.test"
+		make_user(admin_like, "System Manager")
+		for user in (work.agent, admin_like):
+			employee = make_employee(user)
+			with as_user(hr):
+				employee.status = "Left"
+				employee.relieving_date = nowdate()
+				employee.save()
+		assert frappe.db.get_value("User", work.agent, "enabled") == 0
+		assert frappe.db.exists("Version", {"ref_doctype": "User", "docname": work.agent, "owner": hr})
+		self.assert_handed_over(work, hr, handover.EMPLOYEE_LEFT)
+		assert frappe.db.get_value("User", admin_like, "enabled") == 1  # HR does not lock out an admin
+
+
+def make_employee(user: str):
+	return frappe.get_doc(
+		{
+			"doctype": "Employee",
+			"first_name": "Leaving",
+			"last_name": frappe.generate_hash(length=6),
+			"gender": "Female",
+			"date_of_birth": "1990-01-01",
+			"date_of_joining": add_days(nowdate(), -400),
+			"company": frappe.db.get_value("Company", {}, "name"),
+			"user_id": user,
+			"status": "Active",
+		}
+	).insert(ignore_permissions=True)

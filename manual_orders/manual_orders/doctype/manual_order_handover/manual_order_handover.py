@@ -20,6 +20,7 @@ class ManualOrderHandover(StoredRowDocument):
 		left_user: DF.Link
 		reference_name: DF.DynamicLink
 		reference_type: DF.Link
+		source_todo: DF.Link | None
 		status: DF.Literal["Waiting", "Taken"]
 		taken_at: DF.Datetime | None
 		taken_by: DF.Link | None
