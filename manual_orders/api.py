@@ -8,12 +8,13 @@ from frappe.model.document import Document
 from frappe.model.mapper import get_mapped_doc
 from werkzeug.wrappers import Response
 
-from manual_orders import catalogue_cache, permissions
+from manual_orders import catalogue_cache
 from manual_orders.consent_evidence import call_log, code
 from manual_orders.exceptions import DltTemplateMismatch
 from manual_orders.leavers import handover as handover_work
 from manual_orders.manual_orders.doctype.manual_order import sop_input
 from manual_orders.messaging import outbox, webhook
+from manual_orders.permissions import records as permissions
 from manual_orders.pickup import places as pickup_places
 from manual_orders.pickup import status as pickup_status
 from manual_orders.sop import dlt, rules, texts

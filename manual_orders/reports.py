@@ -4,7 +4,7 @@ import frappe
 from frappe.query_builder import DocType
 from frappe.utils import add_days, getdate, nowdate
 
-from manual_orders.permissions import sees_all
+from manual_orders.permissions.records import sees_all
 
 # One covering index for the manager reports (Manual Order's `on_doctype_update`): a period's
 # rows are read from it alone.

@@ -6,7 +6,7 @@ from frappe.utils import now_datetime
 
 from manual_orders import catalogue_cache
 from manual_orders.exceptions import DuplicateImei, throw_violations
-from manual_orders.permissions import partners_query, sees_all
+from manual_orders.permissions.records import partners_query, sees_all
 from manual_orders.pickup.sla import late, mark_breached
 from manual_orders.pickup.todos import close_todos
 from manual_orders.sop import pickups

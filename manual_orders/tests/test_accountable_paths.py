@@ -11,10 +11,11 @@ import threading
 import frappe
 from frappe.api.v1 import create_doc
 
-from manual_orders import catalogue_cache, record_guard
+from manual_orders import catalogue_cache
 from manual_orders.consent_evidence import record
 from manual_orders.exceptions import RecordLocked
-from manual_orders.record_guard import AFTER_CREATION, AGREED
+from manual_orders.permissions import fields as record_guard
+from manual_orders.permissions.fields import AFTER_CREATION, AGREED
 from manual_orders.sop import consent
 from manual_orders.tests.test_record_guard import (
 	ATTEMPTS,

@@ -583,7 +583,7 @@ class TestPartnersFiles(PickupTestCase):
 				self.assertEqual(frappe.get_doc("File", file.name).is_downloadable(), readable)
 
 	def test_the_form_lists_only_the_attachments_a_partner_may_open(self):
-		from manual_orders.overrides.read_paths import getdoc
+		from manual_orders.permissions.read_paths import getdoc
 
 		with as_user(PARTNER_USER):
 			frappe.local.response = frappe._dict(docs=[])

@@ -2,7 +2,7 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
-from manual_orders import accountability, permissions, record_guard
+from manual_orders import accountability
 from manual_orders.consent_evidence import call_log, code, record
 from manual_orders.controllers import StoredRowDocument
 from manual_orders.exceptions import (
@@ -13,6 +13,8 @@ from manual_orders.exceptions import (
 	throw_violations,
 )
 from manual_orders.manual_orders.doctype.manual_order import sop_input
+from manual_orders.permissions import fields as record_guard
+from manual_orders.permissions import records as permissions
 from manual_orders.pickup import places as pickup_places
 from manual_orders.pickup import status as pickup_status
 from manual_orders.pickup import todos as pickup_todos

@@ -7,7 +7,6 @@ another `agent` is judged by the agent the database holds.
 """
 
 import frappe
-from frappe import _
 
 SEE_ALL_ROLES = ("Manual Order Manager", "System Manager")
 # Operations watch every pickup: they read every order, the partners and the booked places, and change nothing.
@@ -174,32 +173,6 @@ def reads_every_field(doctype: str, user: str | None = None) -> bool:
 	return all(df.fieldname in readable for df in meta.fields if df.fieldtype not in no_value_fields)
 
 
-def check_follow(doc, method=None) -> None:
-	"""`Document Follow.validate` (insert and every edit): Frappe's `follow_document` checks
-	nothing, and the digest mails every change of the document. Following an order (or another
-	record of this app) needs read permission on it and on every one of its fields."""
-	if frappe.get_meta(doc.ref_doctype).module != "Manual Orders":
-		return
-	user = doc.user or frappe.session.user
-	if not (
-		frappe.has_permission(doc.ref_doctype, "read", doc.ref_docname, user=user)
-		and reads_every_field(doc.ref_doctype, user)
-	):
-		frappe.throw(
-			_("{0} {1} cannot be followed by {2}.").format(_(doc.ref_doctype), doc.ref_docname, user),
-			frappe.PermissionError,
-		)
-
-
-def no_follow_digest_for_partners(doc, method=None) -> None:
-	"""`User.validate`: a partner's user gets no followed-documents digest (it would mail the
-	order's hidden fields); Frappe then follows nothing for them, so their own saves never
-	try to follow an order they may read only in part."""
-	if doc.document_follow_notify and PARTNER_ROLE in {row.role for row in doc.roles}:
-		if not {*SEE_ALL_ROLES, OPERATIONS_ROLE} & {row.role for row in doc.roles}:
-			doc.document_follow_notify = 0
-
-
 def has_pickup_partner_permission(doc, ptype=None, user=None) -> bool:
 	user = user or frappe.session.user
 	if reads_all(user):
@@ -222,115 +195,3 @@ def has_message_permission(doc, ptype=None, user=None) -> bool:
 	stored = stored_row(doc, "manual_order")
 	order = stored.manual_order if stored else None
 	return bool(order) and frappe.db.get_value("Manual Order", order, "agent") == user
-
-
-# Files attached to an order: Frappe checks neither the order on attach, nor who else's file
-# a new File record points at (a private file is served to the owner of any File with its URL).
-ATTACHMENT_OWNERS = {
-	"Manual Order": "select `name` from `tabManual Order` where `agent` = {user}",
-	"Manual Order Price Dispute": "select `name` from `tabManual Order Price Dispute` where `agent` = {user}",
-}
-
-
-def file_query(user: str | None = None) -> str:
-	"""Files attached to another agent's order or dispute are not listed."""
-	user = user or frappe.session.user
-	if reads_all(user):
-		return ""
-	escaped = frappe.db.escape(user)
-	guarded = ", ".join(frappe.db.escape(doctype) for doctype in ATTACHMENT_OWNERS)
-	own = " or ".join(
-		f"(`tabFile`.`attached_to_doctype` = {frappe.db.escape(doctype)} and `tabFile`.`attached_to_name` in ({query.format(user=escaped)}))"
-		for doctype, query in ATTACHMENT_OWNERS.items()
-	)
-	return f"(ifnull(`tabFile`.`attached_to_doctype`, '') not in ({guarded}) or {own})"
-
-
-def has_file_permission(doc, ptype=None, user=None) -> bool | None:
-	"""A partner's user reads an order's files only if they uploaded them or they are the
-	IMEI evidence: the agent's attachments (bank or identity papers) are not what a pickup
-	needs. None leaves the answer to Frappe's own File rule (the first hook with an answer
-	decides, so this one never answers True)."""
-	user = user or frappe.session.user
-	if doc.attached_to_doctype != "Manual Order" or not doc.attached_to_name or doc.owner == user:
-		return None
-	if reads_all(user) or not acts_for_partner(user) or doc.attached_to_field == "imei_evidence":
-		return None
-	if frappe.db.get_value("Manual Order", doc.attached_to_name, "agent") == user:
-		return None
-	return False
-
-
-def shares_unreadable_order_file(doc) -> bool:
-	"""Another File with this URL belongs to an order or dispute whose file the user may not read."""
-	others = frappe.get_all(
-		"File",
-		filters={
-			"file_url": doc.file_url,
-			"name": ("!=", doc.name or ""),
-			"attached_to_doctype": ("in", list(ATTACHMENT_OWNERS)),
-		},
-		pluck="name",
-	)
-	return any(not frappe.has_permission("File", "read", doc=frappe.get_doc("File", name)) for name in others)
-
-
-def check_attachment(doc, method=None) -> None:
-	"""`File.before_validate` (before Frappe moves a file whose privacy changed): attaching to an order needs write permission on it; an order's files stay
-	private; a File may not point at the file of an order the user cannot read.
-
-	The last rule holds on the server's paths too (`ignore_permissions`) whenever a File is
-	made or pointed at a URL: Frappe copies a File that way when it mails it
-	(`communication.email.make` with `attachments`), attaches it to a Communication, or amends
-	a document. A copy of an order's (or dispute's) file needs read permission on that file."""
-	if frappe.session.user == "Administrator":
-		return
-	if doc.flags.ignore_permissions:
-		if is_a_copy(doc):
-			refuse_unreadable_url(doc)
-		return
-	if doc.attached_to_doctype in ATTACHMENT_OWNERS and doc.attached_to_name:
-		if not frappe.has_permission(doc.attached_to_doctype, "write", doc.attached_to_name):
-			frappe.throw(_("You may attach files only to an order you may edit."), frappe.PermissionError)
-		if not doc.is_new() and doc.has_value_changed("is_private") and not doc.is_private:
-			frappe.throw(_("A file of an order stays private: it may hold the customer's details."))
-	refuse_unreadable_url(doc)
-
-
-def is_a_copy(doc) -> bool:
-	"""A File made (or re-pointed) with the URL of a file that already exists."""
-	return bool(doc.file_url) and (doc.is_new() or doc.has_value_changed("file_url"))
-
-
-def refuse_unreadable_url(doc) -> None:
-	"""Another File with this URL belongs to one of the app's records the user may not read."""
-	if not doc.file_url:
-		return
-	from urllib.parse import unquote
-
-	others = frappe.get_all(
-		"File",
-		filters={
-			"file_url": ("in", list({doc.file_url, unquote(doc.file_url)})),
-			"name": ("!=", doc.name or ""),
-			"attached_to_doctype": ("in", attachment_owner_doctypes()),
-		},
-		fields=["name", "attached_to_doctype", "attached_to_name"],
-	)
-	for other in others:
-		if not frappe.has_permission("File", "read", doc=frappe.get_doc("File", other.name)):
-			frappe.throw(_("That file belongs to an order you may not read."), frappe.PermissionError)
-
-
-def attachment_owner_doctypes() -> list[str]:
-	"""The order, its dispute, and every other DocType of the app a file can be attached to."""
-	return sorted({*ATTACHMENT_OWNERS, *app_doctypes()})
-
-
-def app_doctypes() -> frozenset[str]:
-	"""The DocTypes of the app's module, read once per request."""
-	doctypes = getattr(frappe.local, "manual_orders_doctypes", None)
-	if doctypes is None:
-		doctypes = frozenset(frappe.get_all("DocType", filters={"module": "Manual Orders"}, pluck="name"))
-		frappe.local.manual_orders_doctypes = doctypes
-	return doctypes
