@@ -1,4 +1,4 @@
-"""The Frappe code the app copies or leans on, pinned by a hash of its source.
+"""The Frappe code the app copies, re-declares or leans on, pinned by a hash of its source.
 
 Each entry: the dotted path of a Frappe function, the first 16 hex digits of the SHA-256 of its
 source as Frappe 15.56.1 has it, and the file of this app that copies it (or closes a door it
@@ -40,6 +40,31 @@ PINS: dict[str, tuple[str, str]] = {
 		"05b0d63426f34da6",
 		"shortcuts/controller.py",
 	),
+	# permissions/read_paths.py: Frappe's read paths re-declared (same signatures) for the app's DocTypes
+	"frappe.client.get_count": ("ddb22e8d37d3c7d1", "permissions/read_paths.py"),
+	"frappe.desk.notifications.get_open_count": ("63ff4741d5dec265", "permissions/read_paths.py"),
+	"frappe.desk.listview.get_group_by_count": ("26338405d247677d", "permissions/read_paths.py"),
+	"frappe.desk.form.linked_with.get_submitted_linked_docs": (
+		"9e312cafa167cfea",
+		"permissions/read_paths.py",
+	),
+	"frappe.desk.form.load.getdoc": ("1320de55f064fed1", "permissions/read_paths.py"),
+	"frappe.desk.form.load.get_docinfo": ("5fd6757d6b373704", "permissions/read_paths.py"),
+	"frappe.desk.search.search_link": ("2a4ea30dfbe5d2c0", "permissions/read_paths.py"),
+	"frappe.desk.search.search_widget": ("75af961483e371e1", "permissions/read_paths.py"),
+	"frappe.desk.form.utils.get_next": ("550a95d7bdc40166", "permissions/read_paths.py"),
+	# permissions/side_doors.py: likes and comments re-declared with a permission check
+	"frappe.desk.like.toggle_like": ("9f5b8834d8cdc446", "permissions/side_doors.py"),
+	"frappe.desk.form.utils.add_comment": ("ec547c004843d764", "permissions/side_doors.py"),
+	# permissions/query_fields/: the grammar stands in for Frappe's check of `fields`
+	"frappe.model.db_query.DatabaseQuery.sanitize_fields": (
+		"e286914f568c9d00",
+		"permissions/query_fields/guard.py",
+	),
+	# permissions/files.py: the download rule asks the app's File rule too
+	"frappe.core.doctype.file.file.File.is_downloadable": ("196889038a762a8b", "permissions/files.py"),
+	# leavers/access.py: `auth_hooks` run after Frappe has authenticated by session, key or token
+	"frappe.auth.validate_auth": ("f48b96000e49e054", "leavers/access.py"),
 }
 
 
