@@ -8,7 +8,12 @@ from pathlib import Path
 import frappe
 
 from manual_orders import evidence as evidence_glue
+<<<<<<< HEAD
 from manual_orders.leavers import access, handover
+=======
+from manual_orders import side_doors
+from manual_orders.query_guard import guard as query_guard
+>>>>>>> issue-26
 from manual_orders.sop import dlt, evidence, otp, pickups, rules, texts
 from manual_orders.tests.utils import SiteTestCase, make_order
 
@@ -31,11 +36,17 @@ class TestTranslations(SiteTestCase):
 	def test_every_rule_message_has_a_hindi_translation_with_the_same_placeholders(self):
 		translations = dict(csv.reader(HI_CSV.open()))
 		sources = set()
+<<<<<<< HEAD
 		for module in (rules, pickups, evidence, otp, dlt, evidence_glue, access, handover):
+=======
+		for module in (rules, pickups, evidence, otp, dlt, evidence_glue, side_doors, query_guard):
+>>>>>>> issue-26
 			source = Path(module.__file__).read_text()
 			sources |= set(re.findall(r'_\(\s*"((?:[^"\\]|\\.)*)"', source))
 			sources |= set(re.findall(r"_\(\s*'((?:[^'\\]|\\.)*)'", source))
 		sources |= {
+			query_guard.FIELD_REFUSED_MESSAGE,
+			side_doors.SHARE_REFUSED_MESSAGE,
 			texts.CALL_SCRIPT,
 			texts.PARTNER_ASSIGNED_MESSAGE,
 			texts.CONSENT_CODE_MESSAGE,
