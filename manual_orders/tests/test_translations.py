@@ -36,11 +36,18 @@ class TestTranslations(SiteTestCase):
 	def test_every_rule_message_has_a_hindi_translation_with_the_same_placeholders(self):
 		translations = dict(csv.reader(HI_CSV.open()))
 		sources = set()
-<<<<<<< HEAD
-		for module in (rules, pickups, evidence, otp, dlt, evidence_glue, access, handover):
-=======
-		for module in (rules, pickups, evidence, otp, dlt, evidence_glue, side_doors, query_guard):
->>>>>>> issue-26
+		for module in (
+			rules,
+			pickups,
+			evidence,
+			otp,
+			dlt,
+			evidence_glue,
+			access,
+			handover,
+			side_doors,
+			query_guard,
+		):
 			source = Path(module.__file__).read_text()
 			sources |= set(re.findall(r'_\(\s*"((?:[^"\\]|\\.)*)"', source))
 			sources |= set(re.findall(r"_\(\s*'((?:[^'\\]|\\.)*)'", source))
