@@ -8,12 +8,9 @@ from pathlib import Path
 import frappe
 
 from manual_orders import evidence as evidence_glue
-<<<<<<< HEAD
-from manual_orders.leavers import access, handover
-=======
 from manual_orders import side_doors
+from manual_orders.leavers import access, handover
 from manual_orders.query_guard import guard as query_guard
->>>>>>> issue-26
 from manual_orders.sop import dlt, evidence, otp, pickups, rules, texts
 from manual_orders.tests.utils import SiteTestCase, make_order
 
