@@ -28,6 +28,7 @@ from manual_orders.exceptions import SideDoorRefused
 from manual_orders.permissions.files import app_doctypes
 
 SHARE_RIGHTS = ("read", "write", "submit", "share")
+SHARE_REFUSED_MESSAGE = "{0} may not {1} {2} {3}, and a share cannot change that. Only users who may already read it can be given or assigned an agent's record; a manager reads every order."
 
 
 def is_ours(doctype: str | None) -> bool:
@@ -54,10 +55,7 @@ def check_share(doc, method=None) -> None:
 	for right in SHARE_RIGHTS:
 		if doc.get(right) and not granted_without_shares(record, doc.user, right):
 			frappe.throw(
-				_(
-					"{0} may not {1} {2} {3}, and a share cannot change that. Only users who may already"
-					" read it can be given or assigned an agent's record; a manager reads every order."
-				).format(doc.user, _(right), _(doc.share_doctype), doc.share_name),
+				_(SHARE_REFUSED_MESSAGE).format(doc.user, _(right), _(doc.share_doctype), doc.share_name),
 				SideDoorRefused,
 				title=_("Not Shared"),
 			)

@@ -9,6 +9,8 @@ import frappe
 
 from manual_orders.consent_evidence import call_log, code, drafts, quotes, record
 from manual_orders.leavers import access, handover
+from manual_orders.permissions import side_doors
+from manual_orders.permissions.query_fields import guard as query_guard
 from manual_orders.sop import dlt, evidence, otp, pickups, rules, texts
 from manual_orders.tests.utils import SiteTestCase, make_order
 
@@ -44,11 +46,15 @@ class TestTranslations(SiteTestCase):
 			record,
 			access,
 			handover,
+			side_doors,
+			query_guard,
 		):
 			source = Path(module.__file__).read_text()
 			sources |= set(re.findall(r'_\(\s*"((?:[^"\\]|\\.)*)"', source))
 			sources |= set(re.findall(r"_\(\s*'((?:[^'\\]|\\.)*)'", source))
 		sources |= {
+			query_guard.FIELD_REFUSED_MESSAGE,
+			side_doors.SHARE_REFUSED_MESSAGE,
 			texts.CALL_SCRIPT,
 			texts.PARTNER_ASSIGNED_MESSAGE,
 			texts.CONSENT_CODE_MESSAGE,

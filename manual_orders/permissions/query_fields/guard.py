@@ -41,6 +41,7 @@ CARD_COLUMNS = ("aggregate_function_based_on",)
 CHART_COLUMNS = ("based_on", "value_based_on", "group_by_based_on", "aggregate_function_based_on")
 # The calendar puts every value of its `field_map` into its fields and filters as written
 CALENDAR_METHOD = "frappe.desk.calendar.get_events"
+FIELD_REFUSED_MESSAGE = "{0} is not a field you may ask for in {1}. Ask for a column, table.column, count(*), or count, sum, avg, min or max of one column."
 
 
 def refuse_sql_in_fields() -> None:
@@ -94,10 +95,7 @@ def refuse_expressions(value, param: str) -> None:
 	refused = grammar.refused_fields(decoded(value))
 	if refused:
 		frappe.throw(
-			_(
-				"{0} is not a field you may ask for in {1}. Ask for a column, table.column, count(*), or"
-				" count, sum, avg, min or max of one column."
-			).format(refused[0][:200], param),
+			_(FIELD_REFUSED_MESSAGE).format(refused[0][:200], param),
 			FieldExpressionRefused,
 			title=_("Field Not Allowed"),
 		)
