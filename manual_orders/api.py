@@ -9,7 +9,8 @@ from frappe.model.mapper import get_mapped_doc
 from werkzeug.wrappers import Response
 
 from manual_orders import catalogue_cache
-from manual_orders.consent_evidence import call_log, code
+from manual_orders.consent_evidence import call_log as consent_call
+from manual_orders.consent_evidence import code as consent_code
 from manual_orders.exceptions import DltTemplateMismatch
 from manual_orders.leavers import handover as handover_work
 from manual_orders.manual_orders.doctype.manual_order import sop_input
@@ -105,7 +106,7 @@ def check_order(doc: str | dict) -> dict:
 	frappe.has_permission("Manual Order", "create", throw=True)  # the agent's tool, not a reader's
 	order.check_permission("read" if not order.is_new() else "create")
 	order.normalise_inputs()
-	order.set_price()
+	sop_input.set_price(order)
 	violations = rules.check_order(
 		sop_input.order_input(order), sop_input.catalogue_for(order), frappe.utils.now_datetime()
 	)
@@ -255,25 +256,25 @@ def consent_calls(order: str) -> list[dict]:
 	stored = frappe.db.get_value("Manual Order", order, ["name", "mobile_no", "agent"], as_dict=True)
 	if not stored or not frappe.has_permission("Manual Order", "write", stored.name):
 		frappe.throw(_("Order {0} is not an order you may change.").format(order), frappe.PermissionError)
-	return call_log.offered_calls(stored.mobile_no, stored.agent)
+	return consent_call.offered_calls(stored.mobile_no, stored.agent)
 
 
 @frappe.whitelist(methods=["POST"])
 def set_consent_call(order: str, call_log: str) -> dict:
 	"""Keeps the call the customer said yes on (completed, their number, recent, the agent's) on the draft."""
-	return call_log.choose_call(order, call_log)
+	return consent_call.choose_call(order, call_log)
 
 
 @frappe.whitelist(methods=["POST"])
 def send_consent_otp(order: str) -> dict:
 	"""Sends a 6-digit consent code to the order's mobile number (SMS, through the outbox)."""
-	return code.send_code(order)
+	return consent_code.send_code(order)
 
 
 @frappe.whitelist(methods=["POST"])
 def verify_consent_otp(order: str, code: str) -> dict:
 	"""The code the customer read back: right once → consent method Verbal + OTP."""
-	return code.verify_code(order, code)
+	return consent_code.verify_code(order, code)
 
 
 @frappe.whitelist(methods=["POST"])

@@ -13,7 +13,8 @@ from frappe.utils import add_days, add_to_date, getdate, now_datetime, nowdate
 from frappe.utils.password import get_decrypted_password
 
 from manual_orders import api
-from manual_orders.consent_evidence import code, quotes
+from manual_orders.consent_evidence import code as consent_code
+from manual_orders.consent_evidence import quotes
 from manual_orders.consent_evidence.fields import FOLLOW_UP
 from manual_orders.exceptions import (
 	CallLogRequired,
@@ -117,7 +118,7 @@ def verify(order: str, code: str) -> dict:
 def code_times(order: str, fieldname: str, minutes: int) -> None:
 	"""Moves the order's codes' `creation` or `expires_at` by `minutes` from now."""
 	frappe.db.set_value(
-		code.CODE_DOCTYPE,
+		consent_code.CODE_DOCTYPE,
 		{"manual_order": order},
 		fieldname,
 		add_to_date(now_datetime(), minutes=minutes),
@@ -257,7 +258,10 @@ class TestConsentCode(SiteTestCase):
 		with self.assertRaises(ConsentCodeRefused) as refused:
 			verify(order.name, code)
 		assert "locked" in str(refused.exception)
-		assert frappe.db.get_value(code.CODE_DOCTYPE, {"manual_order": order.name}, "status") == otp.LOCKED
+		assert (
+			frappe.db.get_value(consent_code.CODE_DOCTYPE, {"manual_order": order.name}, "status")
+			== otp.LOCKED
+		)
 
 	def test_an_expired_code_is_refused(self):
 		order = draft_with_consent()
@@ -314,7 +318,7 @@ class TestConsentCode(SiteTestCase):
 			)
 			== 1
 		)
-		assert frappe.db.count(code.CODE_DOCTYPE, {"manual_order": order.name}) == 1
+		assert frappe.db.count(consent_code.CODE_DOCTYPE, {"manual_order": order.name}) == 1
 
 	def test_a_changed_mobile_number_voids_the_code_the_verification_and_the_call(self):
 		"""The code went to one phone; the order now names another: nobody there has said yes."""
@@ -353,7 +357,7 @@ class TestConsentCode(SiteTestCase):
 		message = frappe.db.get_value("Manual Order Message", {"manual_order": order.name, "carries_code": 1})
 		with as_user(MANAGER):
 			frappe.delete_doc("Manual Order", order.name)
-		assert not frappe.db.exists(code.CODE_DOCTYPE, {"manual_order": order.name})
+		assert not frappe.db.exists(consent_code.CODE_DOCTYPE, {"manual_order": order.name})
 		assert not frappe.db.exists("Manual Order Message", message)
 		assert not frappe.db.exists("__Auth", {"doctype": "Manual Order Message", "name": message})
 
@@ -363,7 +367,7 @@ class TestConsentCode(SiteTestCase):
 		code_times(order.name, "creation", -2)
 		second = send_code(order.name)
 		statuses = frappe.get_all(
-			code.CODE_DOCTYPE,
+			consent_code.CODE_DOCTYPE,
 			filters={"manual_order": order.name},
 			pluck="status",
 			order_by="creation asc",
@@ -395,8 +399,10 @@ class TestConsentCode(SiteTestCase):
 			)
 			assert messages and all(code not in (m.message or "") for m in messages)
 			assert any("******" in m.message and m.carries_code for m in messages)
-			assert not frappe.has_permission(code.CODE_DOCTYPE, "read")
-			stored_row = frappe.db.get_value(code.CODE_DOCTYPE, {"manual_order": order.name}, "code_hash")
+			assert not frappe.has_permission(consent_code.CODE_DOCTYPE, "read")
+			stored_row = frappe.db.get_value(
+				consent_code.CODE_DOCTYPE, {"manual_order": order.name}, "code_hash"
+			)
 			assert code not in stored_row
 
 
@@ -414,7 +420,7 @@ class TestConsentCodeOverHttp(SiteTestCase):
 		frappe.db.commit()  # nosemgrep: the HTTP threads see committed rows
 		try:
 			agent = Api(AGENT)
-			status, _ = agent.get(f"/api/resource/{code.CODE_DOCTYPE}")
+			status, _ = agent.get(f"/api/resource/{consent_code.CODE_DOCTYPE}")
 			assert status == 403
 			message = frappe.db.get_value(
 				"Manual Order Message", {"manual_order": order.name, "carries_code": 1}
@@ -433,7 +439,7 @@ class TestConsentCodeOverHttp(SiteTestCase):
 			frappe.db.rollback()  # a fresh snapshot: the request committed in its own transaction
 			assert stored(order.name, "consent_method").consent_method == "Verbal + OTP"
 		finally:
-			frappe.db.delete(code.CODE_DOCTYPE, {"manual_order": order.name})
+			frappe.db.delete(consent_code.CODE_DOCTYPE, {"manual_order": order.name})
 			frappe.db.commit()  # nosemgrep
 
 
@@ -454,7 +460,7 @@ class TestCodeInGatewayErrors(SiteTestCase):
 				"Manual Order Message", {"manual_order": order.name, "carries_code": 1}
 			)
 			outbox.send_one(message)
-			frappe.db.delete(code.CODE_DOCTYPE, {"manual_order": order.name})
+			frappe.db.delete(consent_code.CODE_DOCTYPE, {"manual_order": order.name})
 		assert code in str(server.requests[-1]["query"])  # the gateway did quote it
 		with as_user(AGENT):
 			[row] = frappe.get_list(

@@ -7,7 +7,10 @@ from pathlib import Path
 
 import frappe
 
-from manual_orders.consent_evidence import call_log, code, drafts, quotes, record
+from manual_orders.consent_evidence import call_log as consent_call
+from manual_orders.consent_evidence import code as consent_code
+from manual_orders.consent_evidence import drafts, quotes
+from manual_orders.consent_evidence import record as consent_record
 from manual_orders.leavers import access, handover
 from manual_orders.permissions import side_doors
 from manual_orders.permissions.query_fields import guard as query_guard
@@ -39,11 +42,11 @@ class TestTranslations(SiteTestCase):
 			evidence,
 			otp,
 			dlt,
-			call_log,
-			code,
+			consent_call,
+			consent_code,
 			drafts,
 			quotes,
-			record,
+			consent_record,
 			access,
 			handover,
 			side_doors,

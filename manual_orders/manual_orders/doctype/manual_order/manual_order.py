@@ -3,7 +3,9 @@ from frappe import _
 from frappe.utils import now_datetime
 
 from manual_orders import accountability
-from manual_orders.consent_evidence import call_log, code, record
+from manual_orders.consent_evidence import call_log as consent_call
+from manual_orders.consent_evidence import code as consent_code
+from manual_orders.consent_evidence import record as consent_record
 from manual_orders.controllers import StoredRowDocument
 from manual_orders.exceptions import (
 	AgentChangeNotAllowed,
@@ -97,7 +99,7 @@ class ManualOrder(FrappeShortcuts, StoredRowDocument):
 	def onload(self):
 		self.set_onload("next_steps", texts.next_steps(_))
 		self.set_onload("pickup", pickup_status.pickup_onload(self))
-		self.set_onload("consent", call_log.consent_onload())
+		self.set_onload("consent", consent_call.consent_onload())
 		if permissions.sees_all():
 			self.set_onload("changes_after_creation", record_guard.changes_after_creation(self))
 
@@ -117,16 +119,16 @@ class ManualOrder(FrappeShortcuts, StoredRowDocument):
 		self.normalise_inputs()
 		self.lock_lead()
 		if self.attempt_ended():
-			record.end_attempt(self)
+			consent_record.end_attempt(self)
 			return
-		self.set_price()
+		sop_input.set_price(self)  # SOP §4C / §5 step 4: computed here, whatever the client sent
 		self.check_sop()
-		record.update_consent(self)
+		consent_record.update_consent(self)
 
 	def before_submit(self):
 		accountability.check_agent_allowed(self.agent)
 		self.refuse(rules.check_customer_sure(self.outcome))
-		record.check_consent(self)
+		consent_record.check_consent(self)
 		self.book_pickup()
 		self.flags.ignore_version = False  # the creation starts the record managers read
 
@@ -178,7 +180,7 @@ class ManualOrder(FrappeShortcuts, StoredRowDocument):
 				exc=RecordLocked,
 				title=_("Not Allowed"),
 			)
-		code.delete_codes(self.name)
+		consent_code.delete_codes(self.name)
 
 	# SOP §9: the agent who creates the order is accountable; that never changes.
 	def keep_agent(self):
@@ -255,13 +257,6 @@ class ManualOrder(FrappeShortcuts, StoredRowDocument):
 				exc=DuplicateOpenOrder,
 				title=_("Order Already Exists"),
 			)
-
-	# SOP §4C / §5 step 4: the price is always computed here, whatever the client sent.
-	def set_price(self):
-		sop_input.set_price(self)
-
-	def answers(self) -> dict[str, str]:
-		return {row.question: formats.text(row.answer) for row in self.conditions}
 
 	def check_sop(self):
 		self.refuse(
