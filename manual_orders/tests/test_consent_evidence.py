@@ -39,6 +39,7 @@ from manual_orders.tests.utils import (
 	committed,
 	make_lead,
 	order_values,
+	send_due_messages,
 	with_consent,
 )
 
@@ -601,7 +602,7 @@ class TestDlt(SiteTestCase):
 			order = frappe.get_doc(with_consent(order_values())).insert()
 			order.submit()
 			frappe.db.commit()  # nosemgrep: messages are sent only after the order commits
-			outbox.send_due_messages()
+			send_due_messages()
 		[sms] = [r for r in server.requests if f"order {order.name} is placed" in r["query"].get("text", "")]
 		assert (sms["query"]["DLT_TE_ID"], sms["query"]["PE_ID"], sms["query"]["header"]) == (
 			"1107170000000000001",

@@ -6,7 +6,15 @@ import frappe
 
 from manual_orders.api import make_manual_order, make_manual_order_from_customer
 from manual_orders.exceptions import DuplicateOpenOrder
-from manual_orders.tests.utils import AGENT, Api, SiteTestCase, make_lead, order_values, with_consent
+from manual_orders.tests.utils import (
+	AGENT,
+	Api,
+	SiteTestCase,
+	make_lead,
+	order_values,
+	unused_mobile_no,
+	with_consent,
+)
 
 
 def address_for(doctype, name, **values):
@@ -29,15 +37,14 @@ def address_for(doctype, name, **values):
 
 class TestConversion(SiteTestCase):
 	def test_lead_maps_to_a_prefilled_unsaved_order(self):
-		lead = make_lead(
-			first_name="Ravi", last_name="Kumar", mobile_no="9876543210", whatsapp_no="9876500000"
-		)
+		mobile_no = unused_mobile_no()
+		lead = make_lead(first_name="Ravi", last_name="Kumar", mobile_no=mobile_no, whatsapp_no="9876500000")
 		address_for("Lead", lead.name)
 		order = make_manual_order(lead.name)
 		assert order.is_new()
 		assert order.lead == lead.name
 		assert order.customer_name == "Ravi Kumar"
-		assert order.mobile_no == "9876543210"
+		assert order.mobile_no == mobile_no
 		assert order.whatsapp_no == "9876500000"
 		assert (order.address_line1, order.city, order.state, order.pincode) == (
 			"Flat 4B, 12 MG Road",
