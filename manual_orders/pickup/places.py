@@ -20,6 +20,7 @@ from frappe.utils import getdate, now_datetime
 from manual_orders import catalogue_cache
 from manual_orders.exceptions import throw_violations
 from manual_orders.pickup.todos import close_todos, create_todos
+from manual_orders.settings import get_settings
 from manual_orders.sop import pickups
 from manual_orders.sop.pickups import SlotLoad
 
@@ -100,7 +101,7 @@ def slot_violations(order) -> list:
 
 def later_slot_loads(order, city: str) -> list[SlotLoad]:
 	"""The enabled slots after the order's, that day and the following days the SOP allows."""
-	settings = catalogue_cache.get_settings()
+	settings = get_settings()
 	now = now_datetime()
 	day = getdate(order.pickup_date)
 	last_day = getdate(frappe.utils.add_days(now.date(), settings["max_days_ahead"]))

@@ -10,6 +10,7 @@ from frappe.model.workflow import apply_workflow
 from frappe.utils import get_datetime
 
 from manual_orders import catalogue_cache
+from manual_orders.settings import clear_catalogue_cache
 from manual_orders.setup.workflow import WORKFLOW_NAME
 from manual_orders.shortcuts import workflow as workflow_shortcuts
 from manual_orders.tests.utils import AGENT, MANAGER, SiteTestCase, as_user, order_values, with_consent
@@ -106,7 +107,7 @@ class TestSubmitRows(SiteTestCase):
 class TestLinkCheck(SiteTestCase):
 	def tearDown(self):
 		super().tearDown()
-		catalogue_cache.clear_catalogue_cache()
+		clear_catalogue_cache()
 
 	def test_a_record_gone_from_the_database_is_refused_even_while_the_catalogue_cache_still_holds_it(self):
 		model = frappe.get_doc(

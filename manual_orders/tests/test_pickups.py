@@ -15,8 +15,9 @@ from manual_orders import catalogue_cache
 from manual_orders.api import assign_pickup_partner, check_order, update_pickup
 from manual_orders.exceptions import DuplicateImei, InvalidImei, PickupFailureReasonRequired, SlotFull
 from manual_orders.pickup import places as pickup_places
-from manual_orders.pickup import sla as pickup_sla
+from manual_orders.pickup import sla as sla_job
 from manual_orders.pickup import todos as pickup_todos
+from manual_orders.settings import clear_catalogue_cache
 from manual_orders.tests.utils import (
 	AGENT,
 	MANAGER,
@@ -141,7 +142,7 @@ class PickupTestCase(SiteTestCase):
 	def setUp(self):
 		super().setUp()
 		make_area()
-		catalogue_cache.clear_catalogue_cache()
+		clear_catalogue_cache()
 
 	def tearDown(self):
 		super().tearDown()
@@ -493,8 +494,8 @@ class TestThePickup(PickupTestCase):
 		past = add_to_date(now_datetime(), hours=-1)
 		for order in (late, done):
 			frappe.db.set_value("Manual Order", order.name, "pickup_due_by", past)
-		self.assertGreaterEqual(pickup_sla.mark_sla_breaches(), 1)
-		self.assertEqual(pickup_sla.mark_sla_breaches(), 0)  # once
+		self.assertGreaterEqual(sla_job.mark_sla_breaches(), 1)
+		self.assertEqual(sla_job.mark_sla_breaches(), 0)  # once
 		stored = frappe.db.get_value(
 			"Manual Order", late.name, ["sla_breached", "sla_breached_at", "sla_breach_partner"], as_dict=True
 		)
@@ -522,7 +523,7 @@ class TestThePickup(PickupTestCase):
 		frappe.db.set_value(
 			"Manual Order", orders[2].name, "pickup_due_by", add_to_date(now_datetime(), hours=-1)
 		)
-		pickup_sla.mark_sla_breaches()
+		sla_job.mark_sla_breaches()
 		filters = {"agent": agent}
 		funnel = {row["stage"]: row["count"] for row in manual_order_funnel.execute(filters)[1]}
 		accuracy = manual_order_agent_accuracy.execute(filters)[1]
