@@ -146,7 +146,7 @@ def full_creation(leads: list[str], values: dict):
 	return run
 
 
-# The pickup step (issue #14) on and off
+# The pickup step on and off
 
 
 @contextmanager
@@ -165,7 +165,7 @@ def without_pickups():
 @contextmanager
 def frappe_notifications():
 	"""The order's Notifications run by Frappe's own `Document.run_notifications` (each record
-	loaded from the database, the order reloaded before sending), as before issue #16."""
+	loaded from the database, the order reloaded before sending), as the creation path was before its statements were cut."""
 	from frappe.model.document import Document
 
 	from manual_orders.manual_orders.doctype.manual_order.manual_order import ManualOrder
@@ -180,16 +180,16 @@ def frappe_notifications():
 
 @contextmanager
 def todos_in_the_request():
-	"""The partner's ToDos written in the order's own transaction, as before issue #16 (now the
-	minute's scheduler job `pickups.ensure_todos` writes them)."""
-	from manual_orders import pickups
+	"""The partner's ToDos written in the order's own transaction, as before the creation path was cut (now the
+	minute's scheduler job `pickup_todos.ensure_todos` writes them)."""
 	from manual_orders.manual_orders.doctype.manual_order.manual_order import ManualOrder
+	from manual_orders.pickup import todos as pickup_todos
 
 	on_submit = ManualOrder.on_submit
 
 	def on_submit_with_todos(self):
 		on_submit(self)
-		pickups.create_todos(self)
+		pickup_todos.create_todos(self)
 
 	ManualOrder.on_submit = on_submit_with_todos
 	try:
@@ -200,7 +200,7 @@ def todos_in_the_request():
 
 @contextmanager
 def before_issue_16():
-	"""The creation path as it was before issue #16: Frappe's notification loop, its Workflow
+	"""The creation path as it was before its statements were cut: Frappe's notification loop, its Workflow
 	Action hook after every save, its uncached Workflow on submit, a query per Link checked, its
 	DELETE + UPDATE of every child row on submit, and the ToDos in the request."""
 	from frappe.model.document import Document
@@ -237,7 +237,7 @@ def pickup_comparison(repeat: int, values: dict) -> dict:
 		(keep, tuple(covering) or ("",)),
 	)
 	frappe.db.commit()  # nosemgrep
-	from manual_orders.catalogue import clear_catalogue_cache
+	from manual_orders.settings import clear_catalogue_cache
 
 	clear_catalogue_cache()
 	leads = make_leads(4 * repeat + 20)

@@ -5,8 +5,8 @@ import redis
 from frappe import _
 from frappe.utils import add_days, get_datetime, now_datetime, nowdate
 
-from manual_orders.catalogue import get_settings
 from manual_orders.exceptions import AgentRestricted
+from manual_orders.settings import get_settings
 
 REFUSALS_KEY = "manual_orders:refusals"
 

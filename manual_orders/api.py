@@ -8,10 +8,16 @@ from frappe.model.document import Document
 from frappe.model.mapper import get_mapped_doc
 from werkzeug.wrappers import Response
 
-from manual_orders import catalogue, evidence, permissions, pickups
+from manual_orders import catalogue_cache
+from manual_orders.consent_evidence import call_log as consent_call
+from manual_orders.consent_evidence import code as consent_code
 from manual_orders.exceptions import DltTemplateMismatch
 from manual_orders.leavers import handover as handover_work
+from manual_orders.manual_orders.doctype.manual_order import sop_input
 from manual_orders.messaging import outbox, webhook
+from manual_orders.permissions import records as permissions
+from manual_orders.pickup import places as pickup_places
+from manual_orders.pickup import status as pickup_status
 from manual_orders.sop import dlt, rules, texts
 
 ADDRESS_FIELDS = ("address_line1", "address_line2", "city", "state", "pincode")
@@ -100,12 +106,12 @@ def check_order(doc: str | dict) -> dict:
 	frappe.has_permission("Manual Order", "create", throw=True)  # the agent's tool, not a reader's
 	order.check_permission("read" if not order.is_new() else "create")
 	order.normalise_inputs()
-	order.set_price()
+	sop_input.set_price(order)
 	violations = rules.check_order(
-		order.as_order_input(), order.load_catalogue(), frappe.utils.now_datetime()
+		sop_input.order_input(order), sop_input.catalogue_for(order), frappe.utils.now_datetime()
 	)
 	if not any(v.field in ("pickup_date", "pickup_slot", "pincode") for v in violations):
-		violations += pickups.slot_violations(order)
+		violations += pickup_places.slot_violations(order)
 	return {
 		"base_price": order.base_price,
 		"estimated_price": order.estimated_price,
@@ -123,8 +129,8 @@ def check_order(doc: str | dict) -> dict:
 def get_catalogue_options(device_type: str | None = None, device_model: str | None = None) -> dict:
 	"""What the form offers: the model's variants and the device type's questions with answers."""
 	frappe.has_permission("Manual Order", "read", throw=True)
-	model = catalogue.get_device_model(device_model)
-	questions = catalogue.get_condition_questions(device_type or (model.device_type if model else None))
+	model = catalogue_cache.get_device_model(device_model)
+	questions = catalogue_cache.get_condition_questions(device_type or (model.device_type if model else None))
 	return {
 		"brand": model.brand if model else None,
 		"device_type": model.device_type if model else device_type,
@@ -213,11 +219,13 @@ def update_pickup(
 	The only way the pickup fields change; judged on the stored order.
 	"""
 	doc = created_order_for_pickup(order)
-	if not (permissions.sees_all() or doc.pickup_partner in pickups.partners_of()):
+	if not (permissions.sees_all() or doc.pickup_partner in pickup_status.partners_of()):
 		frappe.throw(
 			_("Only the assigned pickup partner and managers move this pickup."), frappe.PermissionError
 		)
-	pickups.update_pickup(doc, status, imei=imei, failure_reason=failure_reason, imei_evidence=imei_evidence)
+	pickup_status.update_pickup(
+		doc, status, imei=imei, failure_reason=failure_reason, imei_evidence=imei_evidence
+	)
 	return {"pickup_status": doc.pickup_status, "picked_up": doc.picked_up, "imei": doc.imei}
 
 
@@ -227,7 +235,7 @@ def assign_pickup_partner(order: str, partner: str) -> str:
 	if not permissions.sees_all():
 		frappe.throw(_("Only managers assign pickup partners."), frappe.PermissionError)
 	doc = created_order_for_pickup(order)
-	pickups.reassign(doc, partner)
+	pickup_places.reassign(doc, partner)
 	return doc.pickup_partner
 
 
@@ -248,25 +256,25 @@ def consent_calls(order: str) -> list[dict]:
 	stored = frappe.db.get_value("Manual Order", order, ["name", "mobile_no", "agent"], as_dict=True)
 	if not stored or not frappe.has_permission("Manual Order", "write", stored.name):
 		frappe.throw(_("Order {0} is not an order you may change.").format(order), frappe.PermissionError)
-	return evidence.offered_calls(stored.mobile_no, stored.agent)
+	return consent_call.offered_calls(stored.mobile_no, stored.agent)
 
 
 @frappe.whitelist(methods=["POST"])
 def set_consent_call(order: str, call_log: str) -> dict:
 	"""Keeps the call the customer said yes on (completed, their number, recent, the agent's) on the draft."""
-	return evidence.choose_call(order, call_log)
+	return consent_call.choose_call(order, call_log)
 
 
 @frappe.whitelist(methods=["POST"])
 def send_consent_otp(order: str) -> dict:
 	"""Sends a 6-digit consent code to the order's mobile number (SMS, through the outbox)."""
-	return evidence.send_code(order)
+	return consent_code.send_code(order)
 
 
 @frappe.whitelist(methods=["POST"])
 def verify_consent_otp(order: str, code: str) -> dict:
 	"""The code the customer read back: right once → consent method Verbal + OTP."""
-	return evidence.verify_code(order, code)
+	return consent_code.verify_code(order, code)
 
 
 @frappe.whitelist(methods=["POST"])

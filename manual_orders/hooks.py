@@ -22,97 +22,99 @@ override_doctype_dashboards = {
 
 # WhatsApp as a Notification channel; SMS/WhatsApp for Manual Order through the outbox
 override_doctype_class = {
-	"Notification": "manual_orders.overrides.notification.ManualOrdersNotification",
+	"Notification": "manual_orders.messaging.notifications.ManualOrdersNotification",
 	# An order's private files: downloads ask the app's File rule too (overrides/file.py)
-	"File": "manual_orders.overrides.file.ManualOrdersFile",
+	"File": "manual_orders.permissions.files.ManualOrdersFile",
 }
 
 scheduler_events = {
 	"cron": {
 		"* * * * *": [
 			"manual_orders.messaging.outbox.send_due_messages",
-			"manual_orders.pickups.ensure_todos",
+			"manual_orders.pickup.todos.ensure_todos",
 		],
 		"*/5 * * * *": [
 			"manual_orders.accountability.flush_refusals",
-			"manual_orders.pickups.mark_sla_breaches",
+			"manual_orders.pickup.sla.mark_sla_breaches",
 			"manual_orders.leavers.handover.hand_over_leavers_work",
 		],
 	},
 	# SOP §4C: drafts whose quoted price lapsed end their attempt; the Lead goes back to follow-up
-	"daily": ["manual_orders.evidence.close_expired_quotes"],
+	"daily": ["manual_orders.consent_evidence.quotes.close_expired_quotes"],
 }
 
 # Malformed REST payloads for Manual Order get a clear 417 instead of Frappe's 500
-before_request = ["manual_orders.rest_guard.check_manual_order_payload"]
+before_request = ["manual_orders.permissions.payload.check_manual_order_payload"]
 # After authentication: a disabled user gets no way in, by session, API key or OAuth token
 # (manual_orders/leavers/access.py); a reader who may not read a field may not filter or sort by
 # it; `fields` in a strict grammar on every request, site-wide (manual_orders/query_guard)
 auth_hooks = [
 	"manual_orders.leavers.access.refuse_disabled_users",
-	"manual_orders.rest_guard.refuse_unreadable_filters",
-	"manual_orders.query_guard.guard.refuse_sql_in_fields",
+	"manual_orders.permissions.filters.refuse_unreadable_filters",
+	"manual_orders.permissions.query_fields.guard.refuse_sql_in_fields",
 ]
 
 # Frappe 15 answers these without permissions (or sends a form's Versions whole): this app's
 # DocTypes go through get_list and field permissions (overrides/read_paths.py)
 override_whitelisted_methods = {
-	"frappe.client.get_count": "manual_orders.overrides.read_paths.get_count",
-	"frappe.desk.notifications.get_open_count": "manual_orders.overrides.read_paths.get_open_count",
-	"frappe.desk.listview.get_group_by_count": "manual_orders.overrides.read_paths.get_group_by_count",
-	"frappe.desk.form.linked_with.get_submitted_linked_docs": "manual_orders.overrides.read_paths.get_submitted_linked_docs",
-	"frappe.desk.form.load.getdoc": "manual_orders.overrides.read_paths.getdoc",
-	"frappe.desk.form.load.get_docinfo": "manual_orders.overrides.read_paths.get_docinfo",
-	"frappe.desk.search.search_link": "manual_orders.overrides.read_paths.search_link",
-	"frappe.desk.search.search_widget": "manual_orders.overrides.read_paths.search_widget",
-	"frappe.desk.form.utils.get_next": "manual_orders.overrides.read_paths.get_next",
+	"frappe.client.get_count": "manual_orders.permissions.read_paths.get_count",
+	"frappe.desk.notifications.get_open_count": "manual_orders.permissions.read_paths.get_open_count",
+	"frappe.desk.listview.get_group_by_count": "manual_orders.permissions.read_paths.get_group_by_count",
+	"frappe.desk.form.linked_with.get_submitted_linked_docs": "manual_orders.permissions.read_paths.get_submitted_linked_docs",
+	"frappe.desk.form.load.getdoc": "manual_orders.permissions.read_paths.getdoc",
+	"frappe.desk.form.load.get_docinfo": "manual_orders.permissions.read_paths.get_docinfo",
+	"frappe.desk.search.search_link": "manual_orders.permissions.read_paths.search_link",
+	"frappe.desk.search.search_widget": "manual_orders.permissions.read_paths.search_widget",
+	"frappe.desk.form.utils.get_next": "manual_orders.permissions.read_paths.get_next",
 	# Likes need read permission, comments are signed by their writer (side_doors.py)
-	"frappe.desk.like.toggle_like": "manual_orders.side_doors.toggle_like",
-	"frappe.desk.form.utils.add_comment": "manual_orders.side_doors.add_comment",
+	"frappe.desk.like.toggle_like": "manual_orders.permissions.side_doors.toggle_like",
+	"frappe.desk.form.utils.add_comment": "manual_orders.permissions.side_doors.add_comment",
 }
 
 # Agents see their own orders; managers see all; judged on the stored row (manual_orders/permissions.py)
 permission_query_conditions = {
-	"Manual Order": "manual_orders.permissions.manual_order_query",
-	"Manual Order Condition": "manual_orders.permissions.order_row_query",
-	"Manual Order Accessory": "manual_orders.permissions.order_row_query",
-	"Manual Order Price Dispute": "manual_orders.permissions.price_dispute_query",
-	"Manual Order Message": "manual_orders.permissions.message_query",
-	"Manual Order Error": "manual_orders.permissions.manual_order_error_query",
-	"Manual Order Refusal Count": "manual_orders.permissions.refusal_count_query",
-	"Manual Order Agent Restriction": "manual_orders.permissions.restriction_query",
-	"File": "manual_orders.permissions.file_query",
-	"Pickup Partner": "manual_orders.permissions.pickup_partner_query",
-	"Pickup Partner User": "manual_orders.permissions.pickup_partner_row_query",
-	"Pickup Partner Pincode": "manual_orders.permissions.pickup_partner_row_query",
+	"Manual Order": "manual_orders.permissions.records.manual_order_query",
+	"Manual Order Condition": "manual_orders.permissions.records.order_row_query",
+	"Manual Order Accessory": "manual_orders.permissions.records.order_row_query",
+	"Manual Order Price Dispute": "manual_orders.permissions.records.price_dispute_query",
+	"Manual Order Message": "manual_orders.permissions.records.message_query",
+	"Manual Order Error": "manual_orders.permissions.records.manual_order_error_query",
+	"Manual Order Refusal Count": "manual_orders.permissions.records.refusal_count_query",
+	"Manual Order Agent Restriction": "manual_orders.permissions.records.restriction_query",
+	"File": "manual_orders.permissions.files.file_query",
+	"Pickup Partner": "manual_orders.permissions.records.pickup_partner_query",
+	"Pickup Partner User": "manual_orders.permissions.records.pickup_partner_row_query",
+	"Pickup Partner Pincode": "manual_orders.permissions.records.pickup_partner_row_query",
 }
 has_permission = {
-	"Manual Order": "manual_orders.permissions.has_manual_order_permission",
-	"Manual Order Message": "manual_orders.permissions.has_message_permission",
-	"Manual Order Error": "manual_orders.permissions.has_agent_record_permission",
-	"Manual Order Price Dispute": "manual_orders.permissions.has_agent_record_permission",
-	"Manual Order Refusal Count": "manual_orders.permissions.has_agent_record_permission",
-	"Manual Order Agent Restriction": "manual_orders.permissions.has_agent_record_permission",
-	"Pickup Partner": "manual_orders.permissions.has_pickup_partner_permission",
-	"File": "manual_orders.permissions.has_file_permission",
+	"Manual Order": "manual_orders.permissions.records.has_manual_order_permission",
+	"Manual Order Message": "manual_orders.permissions.records.has_message_permission",
+	"Manual Order Error": "manual_orders.permissions.records.has_agent_record_permission",
+	"Manual Order Price Dispute": "manual_orders.permissions.records.has_agent_record_permission",
+	"Manual Order Refusal Count": "manual_orders.permissions.records.has_agent_record_permission",
+	"Manual Order Agent Restriction": "manual_orders.permissions.records.has_agent_record_permission",
+	"Pickup Partner": "manual_orders.permissions.records.has_pickup_partner_permission",
+	"File": "manual_orders.permissions.files.has_file_permission",
 }
 
 # Files attached to orders: checked against the order (manual_orders/permissions.py)
 doc_events = {
-	"File": {"before_validate": "manual_orders.permissions.check_attachment"},
-	"Document Follow": {"validate": "manual_orders.permissions.check_follow"},
+	"File": {"before_validate": "manual_orders.permissions.files.check_attachment"},
+	"Document Follow": {"validate": "manual_orders.permissions.follow.check_follow"},
 	"User": {
-		"validate": "manual_orders.permissions.no_follow_digest_for_partners",
+		"validate": "manual_orders.permissions.follow.no_follow_digest_for_partners",
 		# People who leave: their open work finds an owner (manual_orders/leavers/handover.py)
 		"on_update": "manual_orders.leavers.handover.on_user_update",
 	},
 	"Employee": {"on_update": "manual_orders.leavers.handover.on_employee_update"},
 }
 # Shares and assignments grant nothing beyond the app's rule; cards and charts query columns
-doc_events["DocShare"] = {"validate": "manual_orders.side_doors.check_share"}
-doc_events["ToDo"] = {"validate": "manual_orders.side_doors.check_assignment"}
-doc_events["Number Card"] = {"validate": "manual_orders.query_guard.guard.check_card_columns"}
-doc_events["Dashboard Chart"] = {"validate": "manual_orders.query_guard.guard.check_card_columns"}
+doc_events["DocShare"] = {"validate": "manual_orders.permissions.side_doors.check_share"}
+doc_events["ToDo"] = {"validate": "manual_orders.permissions.side_doors.check_assignment"}
+doc_events["Number Card"] = {"validate": "manual_orders.permissions.query_fields.guard.check_card_columns"}
+doc_events["Dashboard Chart"] = {
+	"validate": "manual_orders.permissions.query_fields.guard.check_card_columns"
+}
 
 # Frappe's test runner (bench run-tests --app manual_orders): setup wizard, demo catalogue, test users
 before_tests = "manual_orders.tests.utils.before_tests"

@@ -24,8 +24,9 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime, strip_html
 
-from manual_orders import pickups
-from manual_orders.evidence import FOLLOW_UP
+from manual_orders.consent_evidence.fields import FOLLOW_UP
+from manual_orders.pickup import places as pickup_places
+from manual_orders.pickup import todos as pickup_todos
 from manual_orders.setup.workflow import server_state
 from manual_orders.sop import rules
 from manual_orders.sop.pickups import PENDING, SCHEDULED
@@ -304,12 +305,12 @@ def unassign_pickups(partner: str, user: str, why: str) -> list[str]:
 		if order.pickup_partner != partner or order.pickup_status not in PENDING:
 			continue
 		status = order.pickup_status
-		pickups.free_partner_place(order.pickup_date, partner)
+		pickup_places.free_partner_place(order.pickup_date, partner)
 		order.pickup_partner = None
 		order.pickup_status = SCHEDULED
 		order.flags.server_changes = ("pickup_partner", "pickup_status")
 		order.save(ignore_permissions=True)
-		pickups.close_todos(order)
+		pickup_todos.close_todos(order)
 		queue(
 			"Pickup",
 			"Manual Order",

@@ -15,8 +15,8 @@ import frappe
 from frappe.utils import get_datetime, now_datetime
 from frappe.utils.password import get_decrypted_password, set_encrypted_password
 
-from manual_orders.catalogue import get_settings
-from manual_orders.messaging import gateways, retry, webhook
+from manual_orders.messaging import channels, gateways, retry, webhook
+from manual_orders.settings import get_settings
 
 DOCTYPE = "Manual Order Message"
 BATCH_SIZE = 200
@@ -121,7 +121,7 @@ def send_one(name: str, now=None) -> str:
 	message = frappe.get_doc(DOCTYPE, name)
 	secret = secret_text(message)
 	try:
-		provider_id = deliver(message, secret)
+		provider_id = channels.deliver(message, secret)
 	except gateways.GatewayError as error:
 		record_failure(message, error, now, code_secrets(secret))
 	else:
@@ -140,65 +140,6 @@ def code_secrets(secret: str | None) -> list[str]:
 	"""What a gateway's error must not carry into `last_error` (which agents read): the text as
 	sent and every number in it, the code among them."""
 	return [secret, *re.findall(r"\d{4,}", secret)] if secret else []
-
-
-def deliver(message, secret: str | None = None) -> str:
-	"""`secret`: the text as sent when the stored one is masked (`secret_text`)."""
-	if message.channel == "SMS":
-		return gateways.send_sms(
-			sms_gateway(), message.recipient, secret or message.message or "", dlt_parameters(message)
-		)
-	if message.channel == "WhatsApp":
-		return gateways.send_whatsapp_template(
-			whatsapp_cloud(),
-			message.recipient,
-			message.template_name,
-			message.template_language or "en",
-			json.loads(secret or message.template_parameters or "[]"),
-		)
-	raise gateways.GatewayError(f"unknown channel {message.channel}", retryable=False)
-
-
-def dlt_parameters(message) -> dict:
-	"""The message's DLT values under the names the gateway gives them (Manual Order Settings)."""
-	names = get_settings()["dlt_parameters"]
-	return {names[key]: message.get(key) for key in names if names[key] and message.get(key)}
-
-
-def sms_gateway() -> gateways.SmsGateway:
-	"""Frappe's SMS Settings, read the way Frappe's own send_sms reads them."""
-	from frappe.core.doctype.sms_settings.sms_settings import get_headers
-
-	settings = frappe.get_single("SMS Settings")
-	if not settings.sms_gateway_url:
-		raise gateways.GatewayError("SMS Settings has no gateway URL", retryable=False)
-	return gateways.SmsGateway(
-		url=settings.sms_gateway_url,
-		message_parameter=settings.message_parameter,
-		receiver_parameter=settings.receiver_parameter,
-		static_parameters={row.parameter: row.value for row in settings.parameters if not row.header},
-		headers={k: v for k, v in get_headers(settings).items() if k != "Accept"},
-		use_post=bool(settings.use_post),
-		timeout=gateway_timeout(),
-	)
-
-
-def whatsapp_cloud() -> gateways.WhatsAppCloud:
-	settings = frappe.get_single("Manual Order WhatsApp Settings")
-	if not settings.enabled:
-		raise gateways.GatewayError(
-			"WhatsApp is not enabled in Manual Order WhatsApp Settings", retryable=False
-		)
-	return gateways.WhatsAppCloud(
-		base_url=settings.api_base_url,
-		phone_number_id=settings.phone_number_id,
-		access_token=settings.get_password("access_token", raise_exception=False) or "",
-		timeout=gateway_timeout(),
-	)
-
-
-def gateway_timeout() -> float:
-	return float(get_settings()["gateway_timeout_seconds"])
 
 
 def record_success(message, provider_id: str, now) -> None:

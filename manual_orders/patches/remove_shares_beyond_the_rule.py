@@ -7,7 +7,7 @@ on such a share is refused (`side_doors.check_share`); this removes the ones mad
 
 import frappe
 
-from manual_orders.side_doors import SHARE_RIGHTS, granted_without_shares
+from manual_orders.permissions.side_doors import SHARE_RIGHTS, granted_without_shares
 
 
 def execute():

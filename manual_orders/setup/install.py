@@ -6,7 +6,7 @@ Everything here creates a record only when it is missing, so running
 
 import frappe
 
-from manual_orders.catalogue import clear_catalogue_cache
+from manual_orders.settings import clear_catalogue_cache
 from manual_orders.setup.notifications import ensure_notifications
 from manual_orders.setup.workflow import delete_workflow, ensure_workflow
 

@@ -25,7 +25,7 @@ STATES = {
 }
 ACTIONS = ("Confirm Consent", "Create Order", "Change Terms", "Mark Customer Unsure", "Cancel Order")
 HAS_CONSENT = "doc.consent_fingerprint"
-# Set only by the daily job that closes drafts whose quote lapsed (manual_orders.evidence).
+# Set only by the daily job that closes drafts whose quote lapsed (manual_orders.consent_evidence.quotes).
 QUOTE_EXPIRED_STATE = {
 	"state": "Quote Expired",
 	"doc_status": "0",

@@ -1,4 +1,4 @@
-"""What stands behind the golden rule's "yes" besides the agent's notes (issue 15).
+"""What stands behind the golden rule's "yes" besides the agent's notes.
 
 - the call it was said on: a completed telephony Call Log with the customer's number,
   from the last minutes (admins may require one);

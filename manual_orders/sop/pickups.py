@@ -1,6 +1,6 @@
 """SOP §6-§7 after the Order ID: slot capacity, partner assignment, the pickup and its SLA.
 
-Plain values in, decisions or violations out; the Frappe glue (`manual_orders/pickups.py`)
+Plain values in, decisions or violations out; the Frappe glue (`manual_orders/pickup/`)
 reads capacities, partners and loads from the DocTypes admins keep and locks what it books.
 """
 

@@ -9,11 +9,13 @@ import json
 import threading
 
 import frappe
-from frappe.api.v1 import create_doc, update_doc
+from frappe.api.v1 import create_doc
 
-from manual_orders import catalogue, record_guard
+from manual_orders import catalogue_cache
+from manual_orders.consent_evidence import record
 from manual_orders.exceptions import RecordLocked
-from manual_orders.record_guard import AFTER_CREATION, AGREED
+from manual_orders.permissions import fields as record_guard
+from manual_orders.permissions.fields import AFTER_CREATION, AGREED
 from manual_orders.sop import consent
 from manual_orders.tests.test_record_guard import (
 	ATTEMPTS,
@@ -627,7 +629,7 @@ class TestSmallerHoles(CommittedOrders):
 		).insert()
 		frappe.set_user("Administrator")
 		stored = frappe.get_doc(DOCTYPE, order.name)
-		self.assertTrue(consent.covers(stored.consent_fingerprint, stored.agreed_terms()))
+		self.assertTrue(consent.covers(stored.consent_fingerprint, record.agreed_terms(stored)))
 		self.assertNotIn("onerror", stored.landmark)
 		frappe.set_user(AGENT)
 		stored.submit()
@@ -675,7 +677,7 @@ class TestSmallerHoles(CommittedOrders):
 
 	def test_a_reader_between_change_and_commit_cannot_keep_the_old_catalogue(self):
 		slot = "Disabled Slot"
-		self.assertFalse(catalogue.get_pickup_slot(slot).enabled)
+		self.assertFalse(catalogue_cache.get_pickup_slot(slot).enabled)
 		doc = frappe.get_doc("Pickup Slot", slot)
 		doc.enabled = 1
 		doc.save()  # clears the cache; not committed yet
@@ -685,7 +687,7 @@ class TestSmallerHoles(CommittedOrders):
 			frappe.init(site=site, sites_path=sites_path)
 			frappe.connect()
 			try:
-				catalogue.get_pickup_slot(slot)  # reads the committed row: disabled, and caches it
+				catalogue_cache.get_pickup_slot(slot)  # reads the committed row: disabled, and caches it
 			finally:
 				frappe.destroy()
 
@@ -694,7 +696,7 @@ class TestSmallerHoles(CommittedOrders):
 		reader.join()
 		frappe.db.commit()  # nosemgrep: the clear after commit is what is tested
 		try:
-			self.assertTrue(catalogue.get_pickup_slot(slot).enabled)
+			self.assertTrue(catalogue_cache.get_pickup_slot(slot).enabled)
 		finally:
 			doc.enabled = 0
 			doc.save()

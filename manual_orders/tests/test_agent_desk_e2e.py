@@ -189,8 +189,8 @@ class TestAgentDesk(SiteTestCase):
 		"""OTP consent: Send Consent Code, a wrong code, then the code from the SMS; then Create Order."""
 		from frappe.utils.password import get_decrypted_password
 
-		from manual_orders.catalogue import clear_catalogue_cache
 		from manual_orders.messaging.outbox import SECRET_FIELD
+		from manual_orders.settings import clear_catalogue_cache
 		from manual_orders.setup.notifications import CONSENT_CODE_NAME
 
 		def require_otp(value: int):

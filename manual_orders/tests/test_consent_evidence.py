@@ -12,8 +12,10 @@ import frappe
 from frappe.utils import add_days, add_to_date, getdate, now_datetime, nowdate
 from frappe.utils.password import get_decrypted_password
 
-from manual_orders import api, evidence
-from manual_orders.catalogue import clear_catalogue_cache
+from manual_orders import api
+from manual_orders.consent_evidence import code as consent_code
+from manual_orders.consent_evidence import quotes
+from manual_orders.consent_evidence.fields import FOLLOW_UP
 from manual_orders.exceptions import (
 	CallLogRequired,
 	ConsentCodeRefused,
@@ -24,6 +26,7 @@ from manual_orders.exceptions import (
 )
 from manual_orders.messaging import outbox
 from manual_orders.messaging.tests.gateway_server import GatewayServer
+from manual_orders.settings import clear_catalogue_cache
 from manual_orders.setup import notifications
 from manual_orders.sop import otp
 from manual_orders.tests.utils import (
@@ -116,7 +119,7 @@ def verify(order: str, code: str) -> dict:
 def code_times(order: str, fieldname: str, minutes: int) -> None:
 	"""Moves the order's codes' `creation` or `expires_at` by `minutes` from now."""
 	frappe.db.set_value(
-		evidence.CODE_DOCTYPE,
+		consent_code.CODE_DOCTYPE,
 		{"manual_order": order},
 		fieldname,
 		add_to_date(now_datetime(), minutes=minutes),
@@ -257,7 +260,8 @@ class TestConsentCode(SiteTestCase):
 			verify(order.name, code)
 		assert "locked" in str(refused.exception)
 		assert (
-			frappe.db.get_value(evidence.CODE_DOCTYPE, {"manual_order": order.name}, "status") == otp.LOCKED
+			frappe.db.get_value(consent_code.CODE_DOCTYPE, {"manual_order": order.name}, "status")
+			== otp.LOCKED
 		)
 
 	def test_an_expired_code_is_refused(self):
@@ -315,7 +319,7 @@ class TestConsentCode(SiteTestCase):
 			)
 			== 1
 		)
-		assert frappe.db.count(evidence.CODE_DOCTYPE, {"manual_order": order.name}) == 1
+		assert frappe.db.count(consent_code.CODE_DOCTYPE, {"manual_order": order.name}) == 1
 
 	def test_a_changed_mobile_number_voids_the_code_the_verification_and_the_call(self):
 		"""The code went to one phone; the order now names another: nobody there has said yes."""
@@ -354,7 +358,7 @@ class TestConsentCode(SiteTestCase):
 		message = frappe.db.get_value("Manual Order Message", {"manual_order": order.name, "carries_code": 1})
 		with as_user(MANAGER):
 			frappe.delete_doc("Manual Order", order.name)
-		assert not frappe.db.exists(evidence.CODE_DOCTYPE, {"manual_order": order.name})
+		assert not frappe.db.exists(consent_code.CODE_DOCTYPE, {"manual_order": order.name})
 		assert not frappe.db.exists("Manual Order Message", message)
 		assert not frappe.db.exists("__Auth", {"doctype": "Manual Order Message", "name": message})
 
@@ -364,7 +368,7 @@ class TestConsentCode(SiteTestCase):
 		code_times(order.name, "creation", -2)
 		second = send_code(order.name)
 		statuses = frappe.get_all(
-			evidence.CODE_DOCTYPE,
+			consent_code.CODE_DOCTYPE,
 			filters={"manual_order": order.name},
 			pluck="status",
 			order_by="creation asc",
@@ -396,8 +400,10 @@ class TestConsentCode(SiteTestCase):
 			)
 			assert messages and all(code not in (m.message or "") for m in messages)
 			assert any("******" in m.message and m.carries_code for m in messages)
-			assert not frappe.has_permission(evidence.CODE_DOCTYPE, "read")
-			stored_row = frappe.db.get_value(evidence.CODE_DOCTYPE, {"manual_order": order.name}, "code_hash")
+			assert not frappe.has_permission(consent_code.CODE_DOCTYPE, "read")
+			stored_row = frappe.db.get_value(
+				consent_code.CODE_DOCTYPE, {"manual_order": order.name}, "code_hash"
+			)
 			assert code not in stored_row
 
 
@@ -415,7 +421,7 @@ class TestConsentCodeOverHttp(SiteTestCase):
 		frappe.db.commit()  # nosemgrep: the HTTP threads see committed rows
 		try:
 			agent = Api(AGENT)
-			status, _ = agent.get(f"/api/resource/{evidence.CODE_DOCTYPE}")
+			status, _ = agent.get(f"/api/resource/{consent_code.CODE_DOCTYPE}")
 			assert status == 403
 			message = frappe.db.get_value(
 				"Manual Order Message", {"manual_order": order.name, "carries_code": 1}
@@ -434,7 +440,7 @@ class TestConsentCodeOverHttp(SiteTestCase):
 			frappe.db.rollback()  # a fresh snapshot: the request committed in its own transaction
 			assert stored(order.name, "consent_method").consent_method == "Verbal + OTP"
 		finally:
-			frappe.db.delete(evidence.CODE_DOCTYPE, {"manual_order": order.name})
+			frappe.db.delete(consent_code.CODE_DOCTYPE, {"manual_order": order.name})
 			frappe.db.commit()  # nosemgrep
 
 
@@ -455,7 +461,7 @@ class TestCodeInGatewayErrors(SiteTestCase):
 				"Manual Order Message", {"manual_order": order.name, "carries_code": 1}
 			)
 			outbox.send_one(message)
-			frappe.db.delete(evidence.CODE_DOCTYPE, {"manual_order": order.name})
+			frappe.db.delete(consent_code.CODE_DOCTYPE, {"manual_order": order.name})
 		assert code in str(server.requests[-1]["query"])  # the gateway did quote it
 		with as_user(AGENT):
 			[row] = frappe.get_list(
@@ -487,7 +493,7 @@ class TestQuoteValidity(SiteTestCase):
 		with order_settings(quote_validity_days=2):
 			order = draft_with_consent()
 		frappe.db.set_value("Manual Order", order.name, "quote_valid_until", add_days(nowdate(), -1))
-		evidence.close_expired_quotes()
+		quotes.close_expired_quotes()
 		for user in (AGENT, MANAGER):
 			with as_user(user), self.assertRaises(RecordLocked):
 				doc = frappe.get_doc("Manual Order", order.name)
@@ -501,7 +507,7 @@ class TestQuoteValidity(SiteTestCase):
 			expired = draft_with_consent(lead=lead.name)
 			current = draft_with_consent()
 		frappe.db.set_value("Manual Order", expired.name, "quote_valid_until", add_days(nowdate(), -1))
-		closed = evidence.close_expired_quotes()
+		closed = quotes.close_expired_quotes()
 		assert expired.name in closed and current.name not in closed
 		row = stored(
 			expired.name, "outcome", "workflow_state", "lead_lock", "consent_fingerprint", "docstatus"
@@ -513,12 +519,12 @@ class TestQuoteValidity(SiteTestCase):
 			None,
 			0,
 		)
-		assert frappe.db.get_value("Lead", lead.name, "disposition") == evidence.FOLLOW_UP
+		assert frappe.db.get_value("Lead", lead.name, "disposition") == FOLLOW_UP
 		comments = frappe.get_all(
 			"Comment", filters={"reference_name": expired.name, "content": ("like", "%fresh quote%")}
 		)
 		assert len(comments) == 1
-		assert expired.name not in evidence.close_expired_quotes()
+		assert expired.name not in quotes.close_expired_quotes()
 		assert (
 			len(
 				frappe.get_all(

@@ -9,8 +9,10 @@ import frappe
 from frappe.model.workflow import apply_workflow
 from frappe.utils import get_datetime
 
-from manual_orders import catalogue, frappe_workflow
+from manual_orders import catalogue_cache
+from manual_orders.settings import clear_catalogue_cache
 from manual_orders.setup.workflow import WORKFLOW_NAME
+from manual_orders.shortcuts import workflow as workflow_shortcuts
 from manual_orders.tests.utils import AGENT, MANAGER, SiteTestCase, as_user, order_values, with_consent
 
 
@@ -63,10 +65,10 @@ class TestWorkflowActions(SiteTestCase):
 		"""Asked, not run: Frappe's hook would mail the approvers (a PDF each) at once in tests."""
 		with as_user(AGENT):
 			order = frappe.get_doc(with_consent(order_values())).insert()
-			assert not frappe_workflow.needed(order)
+			assert not workflow_shortcuts.needed(order)
 			frappe.db.set_value("Workflow", WORKFLOW_NAME, "send_email_alert", 1)
 			frappe.clear_document_cache("Workflow", WORKFLOW_NAME)
-			assert frappe_workflow.needed(order)
+			assert workflow_shortcuts.needed(order)
 
 
 class TestSubmitRows(SiteTestCase):
@@ -105,7 +107,7 @@ class TestSubmitRows(SiteTestCase):
 class TestLinkCheck(SiteTestCase):
 	def tearDown(self):
 		super().tearDown()
-		catalogue.clear_catalogue_cache()
+		clear_catalogue_cache()
 
 	def test_a_record_gone_from_the_database_is_refused_even_while_the_catalogue_cache_still_holds_it(self):
 		model = frappe.get_doc(
@@ -117,7 +119,7 @@ class TestLinkCheck(SiteTestCase):
 				"variants": [{"variant_name": "128 GB", "base_price": 10000}],
 			}
 		).insert()
-		assert catalogue.get_device_model(model.name)  # in Redis now
+		assert catalogue_cache.get_device_model(model.name)  # in Redis now
 		frappe.db.delete("Device Variant", {"parent": model.name})
 		frappe.db.delete("Device Model", model.name)  # behind the hooks: the cache is stale
 		with as_user(AGENT), self.assertRaises(frappe.LinkValidationError):
@@ -142,7 +144,7 @@ class TestLinkCheck(SiteTestCase):
 
 class TestNotificationTexts(SiteTestCase):
 	def test_a_text_compiled_once_renders_with_each_requests_user(self):
-		from manual_orders.overrides.notification import render
+		from manual_orders.messaging.notifications import render
 
 		text = "{{ frappe.session.user }} / {{ doc.name }}"
 		for user in (AGENT, MANAGER):

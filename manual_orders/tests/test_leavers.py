@@ -500,9 +500,9 @@ class TestHandover(SiteTestCase):
 		partner = make_pickup_partner(f"Leaving Pickups {frappe.generate_hash(length=6)}", users=(user,))
 		order = frappe.get_doc(with_consent(order_values(lead=make_lead().name))).insert()
 		order.submit()
-		from manual_orders import pickups
+		from manual_orders.pickup import places as pickup_places
 
-		pickups.reassign(frappe.get_doc("Manual Order", order.name), partner)
+		pickup_places.reassign(frappe.get_doc("Manual Order", order.name), partner)
 		assert frappe.db.exists(
 			"ToDo", {"allocated_to": user, "reference_name": order.name, "status": "Open"}
 		)
@@ -535,9 +535,9 @@ class TestHandover(SiteTestCase):
 		)
 		order = frappe.get_doc(with_consent(order_values(lead=make_lead().name))).insert()
 		order.submit()
-		from manual_orders import pickups
+		from manual_orders.pickup import places as pickup_places
 
-		pickups.reassign(frappe.get_doc("Manual Order", order.name), partner)
+		pickup_places.reassign(frappe.get_doc("Manual Order", order.name), partner)
 		disable(leaving)
 		assert frappe.get_all("Pickup Partner User", filters={"parent": partner}, pluck="user") == [staying]
 		assert frappe.db.get_value("Manual Order", order.name, "pickup_partner") == partner

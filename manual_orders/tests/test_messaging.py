@@ -304,7 +304,7 @@ class TestMessaging(SiteTestCase):
 	def test_whatsapp_notifications_on_other_doctypes_send_nothing_and_others_are_untouched(self):
 		from frappe.email.doctype.notification.notification import Notification
 
-		from manual_orders.overrides.notification import ManualOrdersNotification
+		from manual_orders.messaging.notifications import ManualOrdersNotification
 
 		assert issubclass(ManualOrdersNotification, Notification)
 		doc = frappe.get_doc("Notification", "Manual Order Created - SMS")

@@ -11,9 +11,13 @@ from concurrent.futures import ThreadPoolExecutor
 import frappe
 from frappe.utils import add_to_date, now_datetime
 
-from manual_orders import catalogue, pickups
+from manual_orders import catalogue_cache
 from manual_orders.api import assign_pickup_partner, check_order, update_pickup
 from manual_orders.exceptions import DuplicateImei, InvalidImei, PickupFailureReasonRequired, SlotFull
+from manual_orders.pickup import places as pickup_places
+from manual_orders.pickup import sla as sla_job
+from manual_orders.pickup import todos as pickup_todos
+from manual_orders.settings import clear_catalogue_cache
 from manual_orders.tests.utils import (
 	AGENT,
 	MANAGER,
@@ -97,7 +101,7 @@ def created(agent: str = AGENT, **overrides):
 	with as_user(agent):
 		order.submit()
 	if order.pickup_partner:
-		pickups.todos_after_creation(order.name, order.pickup_partner)
+		pickup_todos.todos_after_creation(order.name, order.pickup_partner)
 	return order
 
 
@@ -138,7 +142,7 @@ class PickupTestCase(SiteTestCase):
 	def setUp(self):
 		super().setUp()
 		make_area()
-		catalogue.clear_catalogue_cache()
+		clear_catalogue_cache()
 
 	def tearDown(self):
 		super().tearDown()
@@ -233,7 +237,7 @@ class TestSlotCapacity(PickupTestCase):
 			pluck="name",
 		)
 		self.assertEqual(len(created_names), 5)
-		load = pickups.slot_load_name(day, TEST_SLOT, "Bengaluru")
+		load = pickup_places.slot_load_name(day, TEST_SLOT, "Bengaluru")
 		self.assertEqual(frappe.db.get_value("Pickup Slot Load", load, "booked"), 5)
 
 	@committed
@@ -253,7 +257,7 @@ class TestSlotCapacity(PickupTestCase):
 		)
 		holding = draft(pickup_date=day, pickup_slot=TEST_SLOT)
 		frappe.db.commit()  # nosemgrep
-		pickups.book_slot(holding)  # this connection now holds the Bengaluru row of the test slot
+		pickup_places.book_slot(holding)  # this connection now holds the Bengaluru row of the test slot
 		for agent, order in ((AGENT, in_other_slot), (OTHER_AGENT, in_other_city)):
 			doc = frappe.get_doc("Manual Order", order.name).as_dict(convert_dates_to_str=True)
 			with self.subTest(order=order.pickup_slot + order.city):
@@ -333,17 +337,17 @@ class TestAssignment(PickupTestCase):
 			)
 
 		order = created()  # the job has run once
-		pickups.todos_after_creation(order.name, order.pickup_partner)  # a retried job
+		pickup_todos.todos_after_creation(order.name, order.pickup_partner)  # a retried job
 		self.assertEqual(open_todos(order.name), [PARTNER_USER])
 		frappe.db.set_value("ToDo", {"reference_name": order.name}, "status", "Closed")
-		pickups.todos_after_creation(order.name, order.pickup_partner)  # once more, after the close
+		pickup_todos.todos_after_creation(order.name, order.pickup_partner)  # once more, after the close
 		self.assertEqual(open_todos(order.name), [])
 
 		waiting = draft(AGENT)
 		with as_user(AGENT):
 			waiting.submit()
 		self.assertEqual(open_todos(waiting.name), [])  # not in the agent's transaction
-		pickups.ensure_todos()  # the minute's scheduler job
+		pickup_todos.ensure_todos()  # the minute's scheduler job
 		self.assertEqual(len(open_todos(waiting.name)), 1)
 
 		cancelled = draft(AGENT)
@@ -351,7 +355,7 @@ class TestAssignment(PickupTestCase):
 			cancelled.submit()
 			cancelled.cancellation_reason = "Customer changed mind"
 			cancelled.cancel()
-		pickups.todos_after_creation(cancelled.name, cancelled.pickup_partner)  # ran late
+		pickup_todos.todos_after_creation(cancelled.name, cancelled.pickup_partner)  # ran late
 		self.assertEqual(open_todos(cancelled.name), [])
 
 		moved = draft(AGENT)
@@ -360,7 +364,7 @@ class TestAssignment(PickupTestCase):
 		first_partner = moved.pickup_partner
 		with as_user(MANAGER):
 			assign_pickup_partner(moved.name, "Test Beta" if first_partner == "Test Alpha" else "Test Alpha")
-		pickups.todos_after_creation(moved.name, first_partner)  # ran after the manager's change
+		pickup_todos.todos_after_creation(moved.name, first_partner)  # ran after the manager's change
 		moved.reload()
 		partner_user = {"Test Alpha": PARTNER_USER, "Test Beta": OTHER_PARTNER_USER}[moved.pickup_partner]
 		self.assertEqual(open_todos(moved.name), [partner_user])
@@ -490,8 +494,8 @@ class TestThePickup(PickupTestCase):
 		past = add_to_date(now_datetime(), hours=-1)
 		for order in (late, done):
 			frappe.db.set_value("Manual Order", order.name, "pickup_due_by", past)
-		self.assertGreaterEqual(pickups.mark_sla_breaches(), 1)
-		self.assertEqual(pickups.mark_sla_breaches(), 0)  # once
+		self.assertGreaterEqual(sla_job.mark_sla_breaches(), 1)
+		self.assertEqual(sla_job.mark_sla_breaches(), 0)  # once
 		stored = frappe.db.get_value(
 			"Manual Order", late.name, ["sla_breached", "sla_breached_at", "sla_breach_partner"], as_dict=True
 		)
@@ -519,7 +523,7 @@ class TestThePickup(PickupTestCase):
 		frappe.db.set_value(
 			"Manual Order", orders[2].name, "pickup_due_by", add_to_date(now_datetime(), hours=-1)
 		)
-		pickups.mark_sla_breaches()
+		sla_job.mark_sla_breaches()
 		filters = {"agent": agent}
 		funnel = {row["stage"]: row["count"] for row in manual_order_funnel.execute(filters)[1]}
 		accuracy = manual_order_agent_accuracy.execute(filters)[1]
@@ -580,7 +584,7 @@ class TestPartnersFiles(PickupTestCase):
 				self.assertEqual(frappe.get_doc("File", file.name).is_downloadable(), readable)
 
 	def test_the_form_lists_only_the_attachments_a_partner_may_open(self):
-		from manual_orders.overrides.read_paths import getdoc
+		from manual_orders.permissions.read_paths import getdoc
 
 		with as_user(PARTNER_USER):
 			frappe.local.response = frappe._dict(docs=[])

@@ -21,12 +21,12 @@ from collections import Counter
 from contextlib import contextmanager
 
 import frappe
-from frappe.api.v1 import create_doc, update_doc
+from frappe.api.v1 import update_doc
 from frappe.model import table_fields
 from frappe.utils import add_days, nowdate
 
-from manual_orders import record_guard
-from manual_orders.record_guard import AFTER_CREATION, AGREED, OPERATIONS, SERVER, WORKFLOW
+from manual_orders.permissions import fields as record_guard
+from manual_orders.permissions.fields import AFTER_CREATION, AGREED, OPERATIONS, SERVER, WORKFLOW
 from manual_orders.tests.utils import (
 	AGENT,
 	MANAGER,

@@ -14,7 +14,6 @@ from manual_orders.tests.utils import (
 	SiteTestCase,
 	as_user,
 	committed,
-	delete_orders,
 	make_lead,
 	make_order,
 	make_user,

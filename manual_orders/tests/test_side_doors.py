@@ -12,9 +12,9 @@ from urllib.parse import quote
 import frappe
 from frappe.installer import update_site_config
 
-from manual_orders import pickups
 from manual_orders.patches import remove_shares_beyond_the_rule
-from manual_orders.query_guard.guard import SWITCH_OFF_KEY
+from manual_orders.permissions.query_fields.guard import SWITCH_OFF_KEY
+from manual_orders.pickup import todos as pickup_todos
 from manual_orders.tests import utils
 from manual_orders.tests.test_pickups import (
 	OPERATIONS_USER,
@@ -23,7 +23,6 @@ from manual_orders.tests.test_pickups import (
 	PickupTestCase,
 	created,
 	make_partner,
-	remove_test_partners,
 )
 from manual_orders.tests.test_record_guard import ATTEMPTS, save_attempt_counts
 from manual_orders.tests.utils import (
@@ -33,7 +32,6 @@ from manual_orders.tests.utils import (
 	PLAIN_USER,
 	as_user,
 	delete_orders,
-	make_lead,
 	make_user,
 	server_messages,
 )
@@ -751,7 +749,7 @@ class TestSharesAndAssignments(SideDoorCase):
 		self.assertFalse(frappe.db.get_value(DOCTYPE, order.name, "_assign"))
 		# a ToDo stored before the fix does not stop the partner's
 		frappe.get_doc({"doctype": "ToDo", **todo}).insert(ignore_permissions=True)
-		pickups.ensure_todos()
+		pickup_todos.ensure_todos()
 		self.assertEqual(
 			set(
 				frappe.get_all(

@@ -7,10 +7,13 @@ from pathlib import Path
 
 import frappe
 
-from manual_orders import evidence as evidence_glue
-from manual_orders import side_doors
+from manual_orders.consent_evidence import call_log as consent_call
+from manual_orders.consent_evidence import code as consent_code
+from manual_orders.consent_evidence import drafts, quotes
+from manual_orders.consent_evidence import record as consent_record
 from manual_orders.leavers import access, handover
-from manual_orders.query_guard import guard as query_guard
+from manual_orders.permissions import side_doors
+from manual_orders.permissions.query_fields import guard as query_guard
 from manual_orders.sop import dlt, evidence, otp, pickups, rules, texts
 from manual_orders.tests.utils import SiteTestCase, make_order
 
@@ -39,7 +42,11 @@ class TestTranslations(SiteTestCase):
 			evidence,
 			otp,
 			dlt,
-			evidence_glue,
+			consent_call,
+			consent_code,
+			drafts,
+			quotes,
+			consent_record,
 			access,
 			handover,
 			side_doors,

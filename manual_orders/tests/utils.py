@@ -255,7 +255,7 @@ def delete_orders(names) -> None:
 
 	A created order gives its slot and partner places back, as a cancellation would.
 	"""
-	from manual_orders import pickups
+	from manual_orders.pickup import places as pickup_places
 
 	for name in names:
 		order = frappe.db.get_value(
@@ -265,8 +265,8 @@ def delete_orders(names) -> None:
 			as_dict=True,
 		)
 		if order and order.docstatus == 1:
-			pickups.release_slot(order)
-			pickups.free_partner_place(order.pickup_date, order.pickup_partner)
+			pickup_places.release_slot(order)
+			pickup_places.free_partner_place(order.pickup_date, order.pickup_partner)
 		frappe.db.delete("ToDo", {"reference_type": "Manual Order", "reference_name": name})
 		frappe.db.delete("File", {"attached_to_doctype": "Manual Order", "attached_to_name": name})
 		for table in ("Manual Order Condition", "Manual Order Accessory"):
@@ -318,7 +318,7 @@ def make_pickup_partner(name: str, pincodes=("560001",), daily_capacity: int = 0
 
 def remove_pickup_partners(names) -> None:
 	"""Committed test partners removed without their hooks, and the catalogue cache with them."""
-	from manual_orders.catalogue import clear_catalogue_cache
+	from manual_orders.settings import clear_catalogue_cache
 
 	names = list(names)
 	if not names:

@@ -3,14 +3,10 @@ import socket
 
 import pytest
 
-from manual_orders.messaging.gateways import (
-	GatewayError,
-	SmsGateway,
-	WhatsAppCloud,
-	send_sms,
-	send_whatsapp_template,
-)
+from manual_orders.messaging.gateways import GatewayError
+from manual_orders.messaging.sms import SmsGateway, send_sms
 from manual_orders.messaging.tests.gateway_server import GatewayServer
+from manual_orders.messaging.whatsapp import WhatsAppCloud, send_whatsapp_template
 
 TOKEN = "EAAG-secret-token-123456"
 API_KEY = "sms-api-key-987654"

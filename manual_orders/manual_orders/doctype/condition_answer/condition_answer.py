@@ -1,4 +1,4 @@
-from manual_orders.permissions import AppDocument
+from manual_orders.controllers import AppDocument
 
 
 class ConditionAnswer(AppDocument):

@@ -1,7 +1,7 @@
 import frappe
 from frappe import _
 
-from manual_orders.catalogue import CatalogueDocument
+from manual_orders.controllers import CatalogueDocument
 
 
 class ConditionQuestion(CatalogueDocument):

@@ -1,4 +1,4 @@
-from manual_orders.permissions import OrderRowDocument
+from manual_orders.controllers import OrderRowDocument
 
 
 class ManualOrderAccessory(OrderRowDocument):

@@ -3,8 +3,9 @@ from frappe import _
 from frappe.utils import now_datetime
 
 from manual_orders.accountability import clear_restriction_cache
-from manual_orders.catalogue import clear_when_transaction_ends
-from manual_orders.permissions import StoredRowDocument, sees_all
+from manual_orders.controllers import StoredRowDocument
+from manual_orders.permissions.records import sees_all
+from manual_orders.settings import clear_when_transaction_ends
 
 
 class ManualOrderAgentRestriction(StoredRowDocument):

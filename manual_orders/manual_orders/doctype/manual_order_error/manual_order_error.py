@@ -2,7 +2,7 @@ import frappe
 from frappe import _
 
 from manual_orders.accountability import evaluate_restriction
-from manual_orders.permissions import StoredRowDocument
+from manual_orders.controllers import StoredRowDocument
 
 
 class ManualOrderError(StoredRowDocument):

@@ -1,4 +1,4 @@
-from manual_orders.permissions import StoredRowDocument
+from manual_orders.controllers import StoredRowDocument
 
 
 class ManualOrderHandover(StoredRowDocument):

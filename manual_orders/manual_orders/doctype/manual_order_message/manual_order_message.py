@@ -1,6 +1,6 @@
 import frappe
 
-from manual_orders.permissions import StoredRowDocument
+from manual_orders.controllers import StoredRowDocument
 
 
 class ManualOrderMessage(StoredRowDocument):

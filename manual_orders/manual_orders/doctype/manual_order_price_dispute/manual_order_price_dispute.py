@@ -2,8 +2,8 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
+from manual_orders.controllers import StoredRowDocument
 from manual_orders.exceptions import RecordLocked
-from manual_orders.permissions import StoredRowDocument
 from manual_orders.sop import formats
 
 RESOLVED = "Resolved"

@@ -1,4 +1,4 @@
-from manual_orders.catalogue import CatalogueDocument
+from manual_orders.controllers import CatalogueDocument
 
 
 class PickupFailureReason(CatalogueDocument):

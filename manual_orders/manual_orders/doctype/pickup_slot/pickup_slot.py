@@ -1,7 +1,8 @@
 import frappe
 from frappe import _
 
-from manual_orders.catalogue import CatalogueDocument, as_time
+from manual_orders.catalogue_cache import as_time
+from manual_orders.controllers import CatalogueDocument
 
 
 class PickupSlot(CatalogueDocument):

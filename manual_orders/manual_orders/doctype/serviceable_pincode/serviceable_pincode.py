@@ -1,7 +1,7 @@
 import frappe
 from frappe import _
 
-from manual_orders.catalogue import CatalogueDocument
+from manual_orders.controllers import CatalogueDocument
 from manual_orders.sop.formats import is_valid_pincode, normalise_pincode
 from manual_orders.sop.pincodes import pincode_matches_state, states_for_pincode
 

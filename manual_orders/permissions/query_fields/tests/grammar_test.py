@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from manual_orders.query_guard.grammar import Column, parse_field, read_columns, refused_fields
+from manual_orders.permissions.query_fields.grammar import Column, parse_field, read_columns, refused_fields
 
 # What Frappe 15's desk (list view, report view, group-by, sidebar, counts, link fields) and
 # ERPNext's screens send as `fields`.

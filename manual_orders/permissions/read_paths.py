@@ -118,7 +118,7 @@ def get_docinfo(doc=None, doctype: str | None = None, name: str | None = None):
 
 
 def strip_unreadable_docinfo(doctype: str | None) -> None:
-	from manual_orders.permissions import reads_every_field
+	from manual_orders.permissions.records import reads_every_field
 
 	docinfo = frappe.response.get("docinfo")
 	if not (doctype and docinfo and is_ours(doctype)) or reads_every_field(doctype):

@@ -11,8 +11,8 @@ import functools
 
 import frappe
 from frappe import _
-from frappe.email.doctype.notification.notification import Notification, get_context
-from frappe.utils import add_days, cast, nowdate
+from frappe.email.doctype.notification.notification import Notification
+from frappe.utils import add_days, nowdate
 from frappe.utils.jinja import guess_is_path
 from jinja2 import TemplateError
 
@@ -140,7 +140,7 @@ class ManualOrdersNotification(Notification):
 
 def render(template: str | None, context: dict) -> str:
 	"""Frappe's `render_template` for a Notification's text, compiled once a text and process
-	(Frappe compiles it on every call: ~2 ms an order, issue #16). The request's own Jinja
+	(Frappe compiles it on every call: ~2 ms an order). The request's own Jinja
 	globals go in with the context, so a text compiled during one request renders with the next
 	request's user and language; paths and texts Frappe refuses go to Frappe."""
 	if not template or guess_is_path(template) or ".__" in template:
@@ -180,79 +180,3 @@ def sample_context(alert) -> dict:
 		if doc.meta.has_field(fieldname):
 			doc.set(fieldname, value)
 	return {"doc": doc, "alert": alert, "comments": None, "otp": "123456", "otp_minutes": 10}
-
-
-# The order's own notifications, without Frappe's round trips (issue #16).
-#
-# Frappe 15's `Document.run_notifications` loads each Notification whose event matches with
-# `frappe.get_doc` (two statements each, every save, whatever its condition), and its
-# `evaluate_alert` reloads the document before each Submit/Save/Cancel notification (three
-# statements each) "for the latest values". Manual Order runs them here instead: the same
-# selection and the same conditions, the Notification from Frappe's document cache (cleared
-# when an admin saves it), and the order as it stands in memory: the row this transaction
-# has just written, the changes of its own hooks (`db_set`) included.
-
-EVENTS = {"on_update": "Save", "after_insert": "New", "on_submit": "Submit", "on_cancel": "Cancel"}
-
-
-def run_notifications(doc, method: str) -> None:
-	if (
-		(frappe.flags.in_import and frappe.flags.mute_emails)
-		or frappe.flags.in_patch
-		or frappe.flags.in_install
-	):
-		return
-	if doc.flags.notifications_executed is None:
-		doc.flags.notifications_executed = []
-	if doc.flags.notifications is None:
-		doc.flags.notifications = frappe.cache.hget(
-			"notifications",
-			doc.doctype,
-			lambda: frappe.get_all(
-				"Notification",
-				fields=["name", "event", "method"],
-				filters={"enabled": 1, "document_type": doc.doctype},
-			),
-		)
-	events = dict(EVENTS)
-	if not doc.flags.in_insert and not doc.flags.in_delete:
-		events["on_change"] = "Value Change"
-	for alert in doc.flags.notifications or []:
-		event = events.get(method)
-		runs = (event and alert.event == event) or (alert.event == "Method" and method == alert.method)
-		if runs and alert.name not in doc.flags.notifications_executed:
-			evaluate(doc, frappe.get_cached_doc("Notification", alert.name), alert.event)
-			doc.flags.notifications_executed.append(alert.name)
-
-
-def evaluate(doc, alert, event: str) -> None:
-	"""Frappe's `evaluate_alert`, without reloading the document."""
-	try:
-		if alert.condition and not frappe.safe_eval(alert.condition, None, get_context(doc)):
-			return
-		if event == "Value Change" and not value_changed(doc, alert.value_changed):
-			return
-		alert.send(doc)
-	except frappe.ValidationError:
-		raise  # the app's own refusals (a DLT mismatch) reach the caller as they are
-	except TemplateError:
-		frappe.throw(
-			frappe._("Error while evaluating Notification {0}. Please fix your template.").format(
-				frappe.utils.get_link_to_form("Notification", alert.name)
-			),
-			title=frappe._("Error in Notification"),
-		)
-	except Exception as e:
-		frappe.log_error(title=str(e), message=frappe.get_traceback(with_context=True))
-		frappe.throw(
-			f"<details><summary>{e}</summary>{frappe.get_traceback()}</details>",
-			title=frappe._("Error in Notification"),
-		)
-
-
-def value_changed(doc, fieldname: str) -> bool:
-	if doc.is_new() or not doc.meta.get_field(fieldname):
-		return False
-	before = doc.get_doc_before_save()
-	fieldtype = doc.meta.get_field(fieldname).fieldtype
-	return cast(fieldtype, doc.get(fieldname)) != cast(fieldtype, before.get(fieldname) if before else None)

@@ -1,4 +1,4 @@
-"""Frappe's Link check for a Manual Order in one statement instead of one a link (issue #16).
+"""Frappe's Link check for a Manual Order in one statement instead of one a link.
 
 Frappe checks each Link of a document and of its rows with its own query,
 `get_value(doctype, name, "name", cache=True)`, remembered for the request only: about

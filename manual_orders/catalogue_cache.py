@@ -9,7 +9,7 @@ from datetime import time, timedelta
 
 import frappe
 
-from manual_orders.permissions import AppDocument
+from manual_orders.settings import cached
 from manual_orders.sop.catalogue import (
 	Accessory,
 	ConditionQuestion,
@@ -21,9 +21,7 @@ from manual_orders.sop.catalogue import (
 )
 from manual_orders.sop.formats import normalise_pincode
 from manual_orders.sop.pickups import Partner
-from manual_orders.sop.pricing import CURRENCY
 
-CACHE_KEY = "manual_orders:catalogue"
 CATALOGUE_DOCTYPES = (
 	"Device Type",
 	"Device Model",
@@ -38,29 +36,10 @@ CATALOGUE_DOCTYPES = (
 )
 
 
-def clear_catalogue_cache(doc=None, method=None) -> None:
-	frappe.cache.delete_value(CACHE_KEY)
-
-
-def clear_when_transaction_ends(clear) -> None:
-	"""Clears a cache now and again when the transaction commits or rolls back.
-
-	A request that reads between the first clear and the commit caches the old rows;
-	the second clear removes them, so no reader keeps the old state after the commit.
-	"""
-	clear()
-	frappe.db.after_commit.add(clear)
-	frappe.db.after_rollback.add(clear)
-
-
-def _cached(key: str, generator):
-	return frappe.cache.hget(CACHE_KEY, key, generator=generator)
-
-
 def get_device_model(name: str | None) -> DeviceModel | None:
 	if not name:
 		return None
-	return _cached(f"model:{name}", lambda: _load_device_model(name))
+	return cached(f"model:{name}", lambda: _load_device_model(name))
 
 
 def _load_device_model(name: str) -> DeviceModel | None:
@@ -87,7 +66,7 @@ def _load_device_model(name: str) -> DeviceModel | None:
 
 def get_device_types() -> tuple[str, ...]:
 	"""The enabled Device Types, in the order admins see them."""
-	return _cached(
+	return cached(
 		"device_types",
 		lambda: tuple(
 			frappe.get_all("Device Type", filters={"enabled": 1}, pluck="name", order_by="name asc")
@@ -97,7 +76,7 @@ def get_device_types() -> tuple[str, ...]:
 
 def get_creation_reasons() -> tuple[CreationReason, ...]:
 	"""The enabled SOP §2 cases (Manual Order Creation Reason)."""
-	return _cached("creation_reasons", _load_creation_reasons)
+	return cached("creation_reasons", _load_creation_reasons)
 
 
 def _load_creation_reasons() -> tuple[CreationReason, ...]:
@@ -113,7 +92,7 @@ def _load_creation_reasons() -> tuple[CreationReason, ...]:
 def get_condition_questions(device_type: str | None) -> list[ConditionQuestion]:
 	if not device_type:
 		return []
-	return _cached(f"questions:{device_type}", lambda: _load_condition_questions(device_type))
+	return cached(f"questions:{device_type}", lambda: _load_condition_questions(device_type))
 
 
 def _load_condition_questions(device_type: str) -> list[ConditionQuestion]:
@@ -136,7 +115,7 @@ def _load_condition_questions(device_type: str) -> list[ConditionQuestion]:
 
 
 def get_accessories() -> dict[str, Accessory]:
-	return _cached("accessories", _load_accessories)
+	return cached("accessories", _load_accessories)
 
 
 def _load_accessories() -> dict[str, Accessory]:
@@ -159,7 +138,7 @@ def get_service_area(pincode: str | None) -> ServiceArea | None:
 	pincode = normalise_pincode(pincode)
 	if not pincode:
 		return None
-	return _cached(f"pincode:{pincode}", lambda: _load_service_area(pincode))
+	return cached(f"pincode:{pincode}", lambda: _load_service_area(pincode))
 
 
 def _load_service_area(pincode: str) -> ServiceArea | None:
@@ -179,7 +158,7 @@ def _load_service_area(pincode: str) -> ServiceArea | None:
 def get_pickup_slot(name: str | None) -> PickupSlot | None:
 	if not name:
 		return None
-	return _cached(f"slot:{name}", lambda: _load_pickup_slot(name))
+	return cached(f"slot:{name}", lambda: _load_pickup_slot(name))
 
 
 def _load_pickup_slot(name: str) -> PickupSlot | None:
@@ -206,7 +185,7 @@ def _load_pickup_slot(name: str) -> PickupSlot | None:
 
 def get_enabled_slots() -> tuple[str, ...]:
 	"""The enabled Pickup Slots in the order of the day."""
-	return _cached(
+	return cached(
 		"enabled_slots",
 		lambda: tuple(
 			frappe.get_all(
@@ -218,7 +197,7 @@ def get_enabled_slots() -> tuple[str, ...]:
 
 def get_pickup_partners() -> tuple[Partner, ...]:
 	"""Every enabled Pickup Partner with the pincodes it covers and the users who act for it."""
-	return _cached("pickup_partners", _load_pickup_partners)
+	return cached("pickup_partners", _load_pickup_partners)
 
 
 def _load_pickup_partners() -> tuple[Partner, ...]:
@@ -251,7 +230,7 @@ def get_pickup_partner(name: str | None) -> Partner | None:
 
 
 def get_failure_reasons() -> tuple[str, ...]:
-	return _cached(
+	return cached(
 		"failure_reasons",
 		lambda: tuple(
 			frappe.get_all("Pickup Failure Reason", filters={"enabled": 1}, pluck="name", order_by="name asc")
@@ -261,7 +240,7 @@ def get_failure_reasons() -> tuple[str, ...]:
 
 def get_imei_device_types() -> tuple[str, ...]:
 	"""Device Types whose pickups record an IMEI (phones, in the demo)."""
-	return _cached(
+	return cached(
 		"imei_device_types",
 		lambda: tuple(frappe.get_all("Device Type", filters={"has_imei": 1}, pluck="name")),
 	)
@@ -278,49 +257,3 @@ def as_time(value) -> time:
 		parts = [int(float(part)) for part in value.split(":")]
 		return time(*[*parts, 0, 0][:3])
 	return time(0)
-
-
-def get_settings() -> dict:
-	return _cached("settings", _load_settings)
-
-
-def _load_settings() -> dict:
-	settings = frappe.get_single("Manual Order Settings")
-	return {
-		"min_lead_minutes": int(settings.min_lead_minutes or 0),
-		"max_days_ahead": int(settings.max_days_ahead or 14),
-		"price_variance_percent": float(settings.price_variance_percent or 0),
-		"message_max_attempts": int(settings.message_max_attempts or 5),
-		"message_retry_seconds": int(settings.message_retry_seconds or 60),
-		"gateway_timeout_seconds": int(settings.gateway_timeout_seconds or 10),
-		"restriction_threshold": int(settings.restriction_threshold or 0),
-		"restriction_window_days": int(settings.restriction_window_days or 30),
-		"require_call_log_for_consent": bool(settings.require_call_log_for_consent),
-		"call_log_window_minutes": int(settings.call_log_window_minutes or 60),
-		"quote_validity_days": int(settings.quote_validity_days or 0),
-		"require_otp_consent": bool(settings.require_otp_consent),
-		"otp_expiry_minutes": int(settings.otp_expiry_minutes or 10),
-		"otp_max_attempts": int(settings.otp_max_attempts or 5),
-		"dlt_parameters": {
-			"dlt_template_id": settings.dlt_template_id_parameter,
-			"dlt_entity_id": settings.dlt_entity_id_parameter,
-			"dlt_sender": settings.dlt_sender_parameter,
-		},
-	}
-
-
-class CatalogueDocument(AppDocument):
-	"""Catalogue records clear the catalogue cache whenever they change; their prices are in rupees."""
-
-	def before_validate(self):
-		if self.meta.has_field("currency"):
-			self.currency = CURRENCY
-
-	def on_update(self):
-		clear_when_transaction_ends(clear_catalogue_cache)
-
-	def on_trash(self):
-		clear_when_transaction_ends(clear_catalogue_cache)
-
-	def after_rename(self, old, new, merge=False):
-		clear_when_transaction_ends(clear_catalogue_cache)

@@ -26,7 +26,7 @@ import frappe
 from frappe import _
 
 from manual_orders.exceptions import FieldExpressionRefused
-from manual_orders.query_guard import grammar
+from manual_orders.permissions.query_fields import grammar
 
 SWITCH_OFF_KEY = "manual_orders_allow_sql_fields"
 # Methods whose `fieldname` is a field to read (elsewhere, e.g. `set_value`, it is a field to write)
@@ -141,14 +141,14 @@ def card_and_chart_columns(method: str | None) -> list[tuple[str | None, list]]:
 
 def list_doctype() -> str | None:
 	"""The DocType a list or value request reads."""
-	from manual_orders.rest_guard import requested_doctype
+	from manual_orders.permissions.filters import requested_doctype
 
 	doctype = requested_doctype()
 	return doctype if isinstance(doctype, str) and doctype else None
 
 
 def is_ours(doctype: str | None) -> bool:
-	from manual_orders.permissions import app_doctypes
+	from manual_orders.permissions.files import app_doctypes
 
 	return doctype in app_doctypes()
 

@@ -1,4 +1,4 @@
-"""Frappe's workflow machinery on Manual Order, without the round trips it does not need (issue #16).
+"""Frappe's workflow machinery on Manual Order, without the round trips it does not need.
 
 1. Workflow Action bookkeeping, run only where someone is waiting on the order.
 

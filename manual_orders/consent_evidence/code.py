@@ -1,0 +1,136 @@
+"""The consent code (OTP): sent to the customer's phone, read back on the call, kept as an HMAC only."""
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import now_datetime
+from frappe.utils.password import get_encryption_key
+
+from manual_orders.consent_evidence.drafts import draft_with_consent
+from manual_orders.exceptions import throw_violations
+from manual_orders.settings import get_settings
+from manual_orders.setup.notifications import CONSENT_CODE_METHOD, CONSENT_CODE_NAME
+from manual_orders.shortcuts import notifications
+from manual_orders.sop import evidence, otp
+
+CODE_DOCTYPE = "Manual Order Consent Code"
+
+
+def last_code(order: str, for_update: bool = False):
+	rows = frappe.db.sql(
+		f"""select name, code_hash, terms_fingerprint, expires_at, attempts, status, creation
+		from `tab{CODE_DOCTYPE}` where manual_order = %s order by creation desc, name desc limit 1
+		{"for update" if for_update else ""}""",
+		order,
+		as_dict=True,
+	)
+	return rows[0] if rows else None
+
+
+def codes_sent_since(order: str, since) -> int:
+	return frappe.db.count(CODE_DOCTYPE, {"manual_order": order, "creation": (">=", since)})
+
+
+def delete_codes(order: str) -> None:
+	"""A deleted draft's consent codes and the messages that carried them (encrypted text too)."""
+	from frappe.utils.password import delete_all_passwords_for
+
+	frappe.db.delete(CODE_DOCTYPE, {"manual_order": order})
+	for name in frappe.get_all(
+		"Manual Order Message", filters={"manual_order": order, "carries_code": 1}, pluck="name"
+	):
+		delete_all_passwords_for("Manual Order Message", name)
+		frappe.db.delete("Manual Order Message", {"name": name})
+
+
+def as_sent_code(row) -> otp.SentCode | None:
+	if not row:
+		return None
+	return otp.SentCode(
+		code_hash=row.code_hash,
+		terms_fingerprint=row.terms_fingerprint,
+		expires_at=row.expires_at,
+		attempts=row.attempts or 0,
+		status=row.status,
+		sent_at=row.creation,
+	)
+
+
+def expected_hash(order: Document):
+	key = get_encryption_key()
+	return lambda code: otp.code_hash(key, order.name, order.consent_fingerprint or "", code)
+
+
+def send_code(name: str) -> dict:
+	"""Sends a new code to the order's mobile number through the outbox; a double click sends one."""
+	order = draft_with_consent(name)
+	frappe.db.get_value("Manual Order", order.name, "name", for_update=True)  # one sender at a time
+	now = now_datetime()
+	settings = get_settings()
+	last = last_code(order.name)
+	if otp.can_reuse(as_sent_code(last), order.consent_fingerprint, now):
+		return {"sent": False, "expires_at": last.expires_at}
+	throw_violations(otp.check_send_rate(codes_sent_since(order.name, otp.rate_window_start(now))))
+	frappe.db.sql(
+		f"update `tab{CODE_DOCTYPE}` set status = %s where manual_order = %s and status = %s",
+		(otp.REPLACED, order.name, otp.SENT),
+	)
+	code = otp.new_code()
+	record = frappe.get_doc(
+		{
+			"doctype": CODE_DOCTYPE,
+			"manual_order": order.name,
+			"status": otp.SENT,
+			"attempts": 0,
+			"sent_by": frappe.session.user,
+			"expires_at": otp.expires_at(now, settings["otp_expiry_minutes"]),
+			"terms_fingerprint": order.consent_fingerprint,
+			"code_hash": expected_hash(order)(code),
+		}
+	).insert(ignore_permissions=True)
+	order.flags.consent_code = {"otp": code, "otp_minutes": settings["otp_expiry_minutes"]}
+	order.flags.outbox_messages = []
+	notifications.run_notifications(order, CONSENT_CODE_METHOD)
+	if not order.flags.outbox_messages:
+		frappe.throw(
+			_(
+				"No enabled SMS Notification sends the consent code (event Method, method {0}); ask an admin to enable {1}."
+			).format(CONSENT_CODE_METHOD, CONSENT_CODE_NAME)
+		)
+	return {"sent": True, "expires_at": record.expires_at}
+
+
+def verify_code(name: str, code: str) -> dict:
+	"""The code the customer read back; a wrong one counts an attempt and is answered, not raised."""
+	order = draft_with_consent(name)
+	row = last_code(order.name, for_update=True)
+	verdict = otp.judge(
+		as_sent_code(row),
+		code,
+		order.consent_fingerprint,
+		expected_hash(order),
+		now_datetime(),
+		get_settings()["otp_max_attempts"],
+	)
+	if verdict.counts_attempt:
+		frappe.db.set_value(
+			CODE_DOCTYPE,
+			row.name,
+			{"attempts": (row.attempts or 0) + 1, "status": otp.LOCKED if verdict.locked else otp.SENT},
+			update_modified=False,
+		)
+		return {
+			"verified": False,
+			"attempts_left": verdict.attempts_left,
+			"message": verdict.violations[0].render(_),
+		}
+	throw_violations(list(verdict.violations))
+	now = now_datetime()
+	frappe.db.set_value(CODE_DOCTYPE, row.name, {"status": otp.VERIFIED, "verified_at": now})
+	order.db_set(
+		{"consent_otp_verified_at": now, "consent_method": evidence.VERBAL_OTP}, update_modified=False
+	)
+	order.add_comment(
+		"Info", _("Consent confirmed: the customer read back the code sent to {0}.").format(order.mobile_no)
+	)
+	return {"verified": True, "consent_method": evidence.VERBAL_OTP}

@@ -1,0 +1,89 @@
+"""The message channels, one line each: the channel's name (a Manual Order Message's `channel`)
+and how a message is sent on it.
+
+A new channel is its gateway client (a module beside this one, plain Python) and one line in
+`CHANNELS` with the function that reads its settings and sends one message; the outbox, the
+retries and the desk's resend need nothing else. The Notification's channel options (a
+Property Setter fixture) and the message's `channel` options name it too.
+"""
+
+import json
+from collections.abc import Callable
+
+import frappe
+
+from manual_orders.messaging import sms, whatsapp
+from manual_orders.messaging.gateways import GatewayError
+from manual_orders.settings import get_settings
+
+
+def deliver(message, secret: str | None = None) -> str:
+	"""Sends one Manual Order Message on its channel; returns the provider's message id.
+
+	`secret`: the text as sent when the stored one is masked (`outbox.secret_text`)."""
+	send = CHANNELS.get(message.channel)
+	if not send:
+		raise GatewayError(f"unknown channel {message.channel}", retryable=False)
+	return send(message, secret)
+
+
+def send_sms(message, secret: str | None) -> str:
+	return sms.send_sms(
+		sms_gateway(), message.recipient, secret or message.message or "", dlt_parameters(message)
+	)
+
+
+def send_whatsapp(message, secret: str | None) -> str:
+	return whatsapp.send_whatsapp_template(
+		whatsapp_cloud(),
+		message.recipient,
+		message.template_name,
+		message.template_language or "en",
+		json.loads(secret or message.template_parameters or "[]"),
+	)
+
+
+def dlt_parameters(message) -> dict:
+	"""The message's DLT values under the names the gateway gives them (Manual Order Settings)."""
+	names = get_settings()["dlt_parameters"]
+	return {names[key]: message.get(key) for key in names if names[key] and message.get(key)}
+
+
+def sms_gateway() -> sms.SmsGateway:
+	"""Frappe's SMS Settings, read the way Frappe's own send_sms reads them."""
+	from frappe.core.doctype.sms_settings.sms_settings import get_headers
+
+	settings = frappe.get_single("SMS Settings")
+	if not settings.sms_gateway_url:
+		raise GatewayError("SMS Settings has no gateway URL", retryable=False)
+	return sms.SmsGateway(
+		url=settings.sms_gateway_url,
+		message_parameter=settings.message_parameter,
+		receiver_parameter=settings.receiver_parameter,
+		static_parameters={row.parameter: row.value for row in settings.parameters if not row.header},
+		headers={k: v for k, v in get_headers(settings).items() if k != "Accept"},
+		use_post=bool(settings.use_post),
+		timeout=gateway_timeout(),
+	)
+
+
+def whatsapp_cloud() -> whatsapp.WhatsAppCloud:
+	settings = frappe.get_single("Manual Order WhatsApp Settings")
+	if not settings.enabled:
+		raise GatewayError("WhatsApp is not enabled in Manual Order WhatsApp Settings", retryable=False)
+	return whatsapp.WhatsAppCloud(
+		base_url=settings.api_base_url,
+		phone_number_id=settings.phone_number_id,
+		access_token=settings.get_password("access_token", raise_exception=False) or "",
+		timeout=gateway_timeout(),
+	)
+
+
+def gateway_timeout() -> float:
+	return float(get_settings()["gateway_timeout_seconds"])
+
+
+CHANNELS: dict[str, Callable[..., str]] = {
+	"SMS": send_sms,
+	"WhatsApp": send_whatsapp,
+}
