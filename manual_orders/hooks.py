@@ -23,7 +23,7 @@ override_doctype_dashboards = {
 # WhatsApp as a Notification channel; SMS/WhatsApp for Manual Order through the outbox
 override_doctype_class = {
 	"Notification": "manual_orders.messaging.notifications.ManualOrdersNotification",
-	# An order's private files: downloads ask the app's File rule too (overrides/file.py)
+	# An order's private files: downloads ask the app's File rule too (permissions/files.py)
 	"File": "manual_orders.permissions.files.ManualOrdersFile",
 }
 
@@ -47,7 +47,7 @@ scheduler_events = {
 before_request = ["manual_orders.permissions.payload.check_manual_order_payload"]
 # After authentication: a disabled user gets no way in, by session, API key or OAuth token
 # (manual_orders/leavers/access.py); a reader who may not read a field may not filter or sort by
-# it; `fields` in a strict grammar on every request, site-wide (manual_orders/query_guard)
+# it; `fields` in a strict grammar on every request, site-wide (permissions/query_fields)
 auth_hooks = [
 	"manual_orders.leavers.access.refuse_disabled_users",
 	"manual_orders.permissions.filters.refuse_unreadable_filters",
@@ -55,7 +55,7 @@ auth_hooks = [
 ]
 
 # Frappe 15 answers these without permissions (or sends a form's Versions whole): this app's
-# DocTypes go through get_list and field permissions (overrides/read_paths.py)
+# DocTypes go through get_list and field permissions (permissions/read_paths.py)
 override_whitelisted_methods = {
 	"frappe.client.get_count": "manual_orders.permissions.read_paths.get_count",
 	"frappe.desk.notifications.get_open_count": "manual_orders.permissions.read_paths.get_open_count",
@@ -66,12 +66,12 @@ override_whitelisted_methods = {
 	"frappe.desk.search.search_link": "manual_orders.permissions.read_paths.search_link",
 	"frappe.desk.search.search_widget": "manual_orders.permissions.read_paths.search_widget",
 	"frappe.desk.form.utils.get_next": "manual_orders.permissions.read_paths.get_next",
-	# Likes need read permission, comments are signed by their writer (side_doors.py)
+	# Likes need read permission, comments are signed by their writer (permissions/side_doors.py)
 	"frappe.desk.like.toggle_like": "manual_orders.permissions.side_doors.toggle_like",
 	"frappe.desk.form.utils.add_comment": "manual_orders.permissions.side_doors.add_comment",
 }
 
-# Agents see their own orders; managers see all; judged on the stored row (manual_orders/permissions.py)
+# Agents see their own orders; managers see all; judged on the stored row (permissions/records.py)
 permission_query_conditions = {
 	"Manual Order": "manual_orders.permissions.records.manual_order_query",
 	"Manual Order Condition": "manual_orders.permissions.records.order_row_query",
@@ -97,23 +97,22 @@ has_permission = {
 	"File": "manual_orders.permissions.files.has_file_permission",
 }
 
-# Files attached to orders: checked against the order (manual_orders/permissions.py)
 doc_events = {
+	# Files attached to orders: checked against the order (permissions/files.py)
 	"File": {"before_validate": "manual_orders.permissions.files.check_attachment"},
 	"Document Follow": {"validate": "manual_orders.permissions.follow.check_follow"},
 	"User": {
 		"validate": "manual_orders.permissions.follow.no_follow_digest_for_partners",
-		# People who leave: their open work finds an owner (manual_orders/leavers/handover.py)
+		# People who leave: their open work finds an owner (leavers/handover.py)
 		"on_update": "manual_orders.leavers.handover.on_user_update",
 	},
 	"Employee": {"on_update": "manual_orders.leavers.handover.on_employee_update"},
-}
-# Shares and assignments grant nothing beyond the app's rule; cards and charts query columns
-doc_events["DocShare"] = {"validate": "manual_orders.permissions.side_doors.check_share"}
-doc_events["ToDo"] = {"validate": "manual_orders.permissions.side_doors.check_assignment"}
-doc_events["Number Card"] = {"validate": "manual_orders.permissions.query_fields.guard.check_card_columns"}
-doc_events["Dashboard Chart"] = {
-	"validate": "manual_orders.permissions.query_fields.guard.check_card_columns"
+	# Shares and assignments grant nothing beyond the app's rule (permissions/side_doors.py)
+	"DocShare": {"validate": "manual_orders.permissions.side_doors.check_share"},
+	"ToDo": {"validate": "manual_orders.permissions.side_doors.check_assignment"},
+	# Cards and charts query columns only (permissions/query_fields)
+	"Number Card": {"validate": "manual_orders.permissions.query_fields.guard.check_card_columns"},
+	"Dashboard Chart": {"validate": "manual_orders.permissions.query_fields.guard.check_card_columns"},
 }
 
 # Frappe's test runner (bench run-tests --app manual_orders): setup wizard, demo catalogue, test users
