@@ -25,6 +25,7 @@ from frappe import _
 from frappe.utils import now_datetime, strip_html
 
 from manual_orders.consent_evidence.fields import FOLLOW_UP
+from manual_orders.permissions.records import app_doctypes
 from manual_orders.pickup import places as pickup_places
 from manual_orders.pickup import todos as pickup_todos
 from manual_orders.setup.workflow import server_state
@@ -203,7 +204,7 @@ def queue_todos(user: str, why: str) -> list[str]:
 		filters={
 			"allocated_to": user,
 			"status": "Open",
-			"reference_type": ("in", [*FOLLOW_UP_DOCTYPES, *app_doctypes()]),
+			"reference_type": ("in", [*FOLLOW_UP_DOCTYPES, *sorted(app_doctypes())]),
 		},
 		fields=["name", "reference_type", "reference_name", "description"],
 		order_by="creation asc",
@@ -224,10 +225,6 @@ def queue_todos(user: str, why: str) -> list[str]:
 			source_todo=todo.name,
 		)
 	return [todo.name for todo in todos]
-
-
-def app_doctypes() -> list[str]:
-	return frappe.get_all("DocType", filters={"module": "Manual Orders", "istable": 0}, pluck="name")
 
 
 def is_covered_pickup(todo) -> bool:

@@ -9,7 +9,7 @@ import frappe
 from frappe import _
 from frappe.core.doctype.file.file import File
 
-from manual_orders.permissions.records import acts_for_partner, reads_all
+from manual_orders.permissions.records import acts_for_partner, app_doctypes, reads_all
 
 # Files attached to an order: Frappe checks neither the order on attach, nor who else's file
 # a new File record points at (a private file is served to the owner of any File with its URL).
@@ -112,15 +112,6 @@ def refuse_unreadable_url(doc) -> None:
 def attachment_owner_doctypes() -> list[str]:
 	"""The order, its dispute, and every other DocType of the app a file can be attached to."""
 	return sorted({*ATTACHMENT_OWNERS, *app_doctypes()})
-
-
-def app_doctypes() -> frozenset[str]:
-	"""The DocTypes of the app's module, read once per request."""
-	doctypes = getattr(frappe.local, "manual_orders_doctypes", None)
-	if doctypes is None:
-		doctypes = frozenset(frappe.get_all("DocType", filters={"module": "Manual Orders"}, pluck="name"))
-		frappe.local.manual_orders_doctypes = doctypes
-	return doctypes
 
 
 class ManualOrdersFile(File):

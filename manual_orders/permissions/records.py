@@ -195,3 +195,17 @@ def has_message_permission(doc, ptype=None, user=None) -> bool:
 	stored = stored_row(doc, "manual_order")
 	order = stored.manual_order if stored else None
 	return bool(order) and frappe.db.get_value("Manual Order", order, "agent") == user
+
+
+def app_doctypes() -> frozenset[str]:
+	"""The DocTypes of the app's module, read once per request."""
+	doctypes = getattr(frappe.local, "manual_orders_doctypes", None)
+	if doctypes is None:
+		doctypes = frozenset(frappe.get_all("DocType", filters={"module": "Manual Orders"}, pluck="name"))
+		frappe.local.manual_orders_doctypes = doctypes
+	return doctypes
+
+
+def is_ours(doctype: str | None) -> bool:
+	"""A DocType of the app's module."""
+	return doctype in app_doctypes()

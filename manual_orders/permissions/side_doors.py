@@ -25,14 +25,10 @@ from frappe.desk import like
 from frappe.desk.form import utils as form_utils
 
 from manual_orders.exceptions import SideDoorRefused
-from manual_orders.permissions.files import app_doctypes
+from manual_orders.permissions.records import is_ours
 
 SHARE_RIGHTS = ("read", "write", "submit", "share")
 SHARE_REFUSED_MESSAGE = "{0} may not {1} {2} {3}, and a share cannot change that. Only users who may already read it can be given or assigned an agent's record; a manager reads every order."
-
-
-def is_ours(doctype: str | None) -> bool:
-	return doctype in app_doctypes()
 
 
 def granted_without_shares(doc, user: str, right: str) -> bool:

@@ -27,6 +27,7 @@ from frappe import _
 
 from manual_orders.exceptions import FieldExpressionRefused
 from manual_orders.permissions.query_fields import grammar
+from manual_orders.permissions.records import is_ours
 
 SWITCH_OFF_KEY = "manual_orders_allow_sql_fields"
 # Methods whose `fieldname` is a field to read (elsewhere, e.g. `set_value`, it is a field to write)
@@ -145,12 +146,6 @@ def list_doctype() -> str | None:
 
 	doctype = requested_doctype()
 	return doctype if isinstance(doctype, str) and doctype else None
-
-
-def is_ours(doctype: str | None) -> bool:
-	from manual_orders.permissions.files import app_doctypes
-
-	return doctype in app_doctypes()
 
 
 def refuse_unreadable_columns(doctype: str | None, value, strip_param: str | None) -> None:
