@@ -16,6 +16,7 @@ from manual_orders.leavers import handover as handover_work
 from manual_orders.manual_orders.doctype.manual_order import sop_input
 from manual_orders.messaging import outbox, webhook
 from manual_orders.permissions import records as permissions
+from manual_orders.pickup import inspection as pickup_inspection
 from manual_orders.pickup import places as pickup_places
 from manual_orders.pickup import status as pickup_status
 from manual_orders.sop import dlt, rules, texts
@@ -285,3 +286,94 @@ def take_handover(handover: str) -> dict:
 	if not frappe.db.exists("Manual Order Handover", handover):
 		frappe.throw(_("Handover {0} does not exist.").format(handover), frappe.DoesNotExistError)
 	return handover_work.take(handover, frappe.session.user)
+
+
+# SOP §6 "pickup inspection": the partner at the door (pickup/inspection.py). Refusals are
+# HTTP 417 with a named exc_type; another partner's order or inspection answers 403.
+
+
+@frappe.whitelist(methods=["POST"])
+def record_inspection(
+	order: str,
+	device_model: str | None = None,
+	variant: str | None = None,
+	answers: dict | str | None = None,
+	accessories: list | str | None = None,
+	powers_on: int | str | None = None,
+	account_lock_removed: int | str | None = None,
+	imei_blocked: int | str | None = None,
+	serial_no: str | None = None,
+	photos: dict | str | None = None,
+) -> dict:
+	"""What the assigned partner finds at the door; the server prices it (a price sent is ignored).
+
+	`answers` maps each Condition Question to its answer, `photos` a question to the URL of the
+	caller's own upload (needed for each answer that lowers the price), `accessories` lists those present.
+	"""
+	doc = created_order_for_pickup(order)
+	if not (permissions.sees_all() or doc.pickup_partner in pickup_status.partners_of()):
+		frappe.throw(
+			_("Only the assigned pickup partner and managers inspect this pickup."), frappe.PermissionError
+		)
+	found = {
+		"device_model": device_model,
+		"variant": variant,
+		"answers": frappe.parse_json(answers) if answers else {},
+		"accessories": frappe.parse_json(accessories) if accessories else [],
+		"powers_on": powers_on,
+		"account_lock_removed": account_lock_removed,
+		"imei_blocked": imei_blocked,
+		"serial_no": serial_no,
+		"photos": frappe.parse_json(photos) if photos else {},
+	}
+	return pickup_inspection.record(doc, found)
+
+
+@frappe.whitelist(methods=["POST"])
+def approve_offer(inspection: str) -> dict:
+	"""Managers let a large drop reach the customer; never the user who recorded the inspection."""
+	if not permissions.sees_all():
+		frappe.throw(_("Only managers approve an offer at the door."), frappe.PermissionError)
+	return pickup_inspection.approve(inspection_for_partner(inspection))
+
+
+@frappe.whitelist(methods=["POST"])
+def send_offer_code(inspection: str) -> dict:
+	"""The changed offer, its reasons and a code, to the customer by SMS and WhatsApp."""
+	return pickup_inspection.send_code(inspection_for_partner(inspection))
+
+
+@frappe.whitelist(methods=["POST"])
+def accept_offer(inspection: str, code: str) -> dict:
+	"""The code the customer read to the partner: the offer becomes the final price."""
+	return pickup_inspection.accept(inspection_for_partner(inspection), code)
+
+
+@frappe.whitelist(methods=["POST"])
+def decline_offer(inspection: str) -> dict:
+	"""The customer keeps the device: the pickup fails (Customer Rejected Price)."""
+	return pickup_inspection.decline(inspection_for_partner(inspection))
+
+
+def inspection_for_partner(name: str) -> str:
+	"""The stored inspection, if the caller is its partner's user or a manager; 403 otherwise."""
+	stored = frappe.db.get_value("Pickup Inspection", name, ["name", "pickup_partner"], as_dict=True)
+	if (
+		not stored
+		or not frappe.has_permission("Pickup Inspection", "read", stored.name)
+		or not pickup_inspection.may_act(stored)
+	):
+		frappe.throw(_("Inspection {0} is not one you may act on.").format(name), frappe.PermissionError)
+	return stored.name
+
+
+@frappe.whitelist(methods=["POST"])
+def discard_order_error(error: str, reason: str) -> str:
+	"""Managers discard an error the inspection drafted, with the reason; it is kept, not counted."""
+	if not permissions.sees_all():
+		frappe.throw(_("Only managers discard a Manual Order Error."), frappe.PermissionError)
+	if not frappe.db.exists("Manual Order Error", error):
+		frappe.throw(_("Manual Order Error {0} does not exist.").format(error), frappe.DoesNotExistError)
+	doc = frappe.get_doc("Manual Order Error", error)
+	doc.discard(reason)
+	return doc.name

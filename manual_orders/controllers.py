@@ -3,6 +3,7 @@
 - `AppDocument`: what Frappe lets any reader call on a document, closed.
 - `StoredRowDocument`: remembers the stored row it was loaded from (the permission hooks judge that row).
 - `OrderRowDocument`: a child row of an order, readable exactly when its order is.
+- `InspectionRowDocument`: a child row of a pickup inspection, readable exactly when its inspection is.
 - `CatalogueDocument`: catalogue records clear the catalogue cache whenever they change.
 """
 
@@ -57,13 +58,21 @@ class OrderRowDocument(AppDocument):
 	document; a row is readable exactly when its stored parent order is.
 	"""
 
+	parent_doctype = "Manual Order"
+
 	def has_permission(self, permtype="read", *, debug=False, user=None) -> bool:
 		if self.flags.ignore_permissions:
 			return True
 		parent = frappe.db.get_value(self.doctype, self.name, "parent") if self.name else self.parent
 		if not parent:
 			return False
-		return frappe.has_permission("Manual Order", permtype, doc=parent, user=user, debug=debug)
+		return frappe.has_permission(self.parent_doctype, permtype, doc=parent, user=user, debug=debug)
+
+
+class InspectionRowDocument(OrderRowDocument):
+	"""A row of a pickup inspection's child tables: readable exactly when its inspection is."""
+
+	parent_doctype = "Pickup Inspection"
 
 
 class CatalogueDocument(AppDocument):

@@ -111,6 +111,18 @@ class QuoteExpired(SOPViolation):
 	"""SOP §4C: the quoted price no longer holds for this pickup."""
 
 
+class InspectionRefused(SOPViolation):
+	"""SOP §6: what the partner recorded at the door cannot be priced (model, variant, answers, photos)."""
+
+
+class OfferNotAccepted(SOPViolation):
+	"""SOP §6: an offer at the door that is not (yet) the customer's yes: its status, its code."""
+
+
+class OfferApprovalRefused(SOPViolation):
+	"""An offer that is not awaiting approval, or a manager approving their own inspection's offer."""
+
+
 class DltTemplateMismatch(frappe.ValidationError):
 	"""An SMS text that the operators would drop: it does not fill its registered DLT template."""
 
@@ -178,6 +190,14 @@ RULE_EXCEPTIONS: dict[str, type[SOPViolation]] = {
 	"SOP-6-PICKUP-STATUS": PickupStatusNotAllowed,
 	"SOP-6-IMEI": InvalidImei,
 	"SOP-6-FAILURE-REASON": PickupFailureReasonRequired,
+	"SOP-6-INSPECT-MODEL": InspectionRefused,
+	"SOP-6-INSPECT-VARIANT": InspectionRefused,
+	"SOP-6-INSPECT-CONDITION": InspectionRefused,
+	"SOP-6-INSPECT-ACCESSORY": InspectionRefused,
+	"SOP-6-INSPECT-PHOTO": InspectionRefused,
+	"SOP-6-OFFER-APPROVAL": OfferNotAccepted,
+	"SOP-6-OFFER-STATUS": OfferNotAccepted,
+	"SOP-6-OFFER-OWN": OfferApprovalRefused,
 }
 
 

@@ -85,6 +85,10 @@ permission_query_conditions = {
 	"Pickup Partner": "manual_orders.permissions.records.pickup_partner_query",
 	"Pickup Partner User": "manual_orders.permissions.records.pickup_partner_row_query",
 	"Pickup Partner Pincode": "manual_orders.permissions.records.pickup_partner_row_query",
+	"Pickup Inspection": "manual_orders.permissions.records.inspection_query",
+	"Pickup Inspection Condition": "manual_orders.permissions.records.inspection_row_query",
+	"Pickup Inspection Accessory": "manual_orders.permissions.records.inspection_row_query",
+	"Pickup Inspection Difference": "manual_orders.permissions.records.inspection_row_query",
 }
 has_permission = {
 	"Manual Order": "manual_orders.permissions.records.has_manual_order_permission",
@@ -94,6 +98,7 @@ has_permission = {
 	"Manual Order Refusal Count": "manual_orders.permissions.records.has_agent_record_permission",
 	"Manual Order Agent Restriction": "manual_orders.permissions.records.has_agent_record_permission",
 	"Pickup Partner": "manual_orders.permissions.records.has_pickup_partner_permission",
+	"Pickup Inspection": "manual_orders.permissions.records.has_inspection_permission",
 	"File": "manual_orders.permissions.files.has_file_permission",
 }
 

@@ -7,6 +7,8 @@ busy call centre reads them from MariaDB once per change, not once per order.
 
 import frappe
 
+from manual_orders.sop.inspection import DEFAULT_REASONS
+
 CACHE_KEY = "manual_orders:catalogue"
 
 
@@ -50,6 +52,12 @@ def _load_settings() -> dict:
 		"require_otp_consent": bool(settings.require_otp_consent),
 		"otp_expiry_minutes": int(settings.otp_expiry_minutes or 10),
 		"otp_max_attempts": int(settings.otp_max_attempts or 5),
+		"offer_approval_percent": float(
+			settings.offer_approval_percent if settings.offer_approval_percent is not None else 20
+		),
+		"blocking_reasons": {
+			check: settings.get(f"{check}_reason") or reason for check, reason in DEFAULT_REASONS.items()
+		},
 		"dlt_parameters": {
 			"dlt_template_id": settings.dlt_template_id_parameter,
 			"dlt_entity_id": settings.dlt_entity_id_parameter,

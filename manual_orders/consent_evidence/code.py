@@ -16,19 +16,67 @@ from manual_orders.sop import evidence, otp
 CODE_DOCTYPE = "Manual Order Consent Code"
 
 
-def last_code(order: str, for_update: bool = False):
+def last_code(order: str, for_update: bool = False, inspection: str | None = None):
+	"""The last code sent for the order's consent, or for the offer of `inspection`."""
 	rows = frappe.db.sql(
 		f"""select name, code_hash, terms_fingerprint, expires_at, attempts, status, creation
-		from `tab{CODE_DOCTYPE}` where manual_order = %s order by creation desc, name desc limit 1
+		from `tab{CODE_DOCTYPE}` where manual_order = %s and ifnull(pickup_inspection, '') = %s
+		order by creation desc, name desc limit 1
 		{"for update" if for_update else ""}""",
-		order,
+		(order, inspection or ""),
 		as_dict=True,
 	)
 	return rows[0] if rows else None
 
 
-def codes_sent_since(order: str, since) -> int:
-	return frappe.db.count(CODE_DOCTYPE, {"manual_order": order, "creation": (">=", since)})
+def codes_sent_since(order: str, since, inspection: str | None = None) -> int:
+	return frappe.db.count(
+		CODE_DOCTYPE,
+		{
+			"manual_order": order,
+			"pickup_inspection": inspection or ("is", "not set"),
+			"creation": (">=", since),
+		},
+	)
+
+
+def replace_codes(order: str, inspection: str | None = None) -> None:
+	"""Codes still waiting for an answer stop working (new terms, or a new code)."""
+	frappe.db.sql(
+		f"""update `tab{CODE_DOCTYPE}` set status = %s
+		where manual_order = %s and ifnull(pickup_inspection, '') = %s and status = %s""",
+		(otp.REPLACED, order, inspection or "", otp.SENT),
+	)
+
+
+def store_code(order: str, fingerprint: str, code_hash: str, minutes: int, inspection: str | None = None):
+	"""Only the HMAC of the code is kept, with the terms it was sent for."""
+	return frappe.get_doc(
+		{
+			"doctype": CODE_DOCTYPE,
+			"manual_order": order,
+			"pickup_inspection": inspection,
+			"status": otp.SENT,
+			"attempts": 0,
+			"sent_by": frappe.session.user,
+			"expires_at": otp.expires_at(now_datetime(), minutes),
+			"terms_fingerprint": fingerprint,
+			"code_hash": code_hash,
+		}
+	).insert(ignore_permissions=True)
+
+
+def count_attempt(row, verdict: otp.Verdict) -> None:
+	frappe.db.set_value(
+		CODE_DOCTYPE,
+		row.name,
+		{"attempts": (row.attempts or 0) + 1, "status": otp.LOCKED if verdict.locked else otp.SENT},
+		update_modified=False,
+	)
+
+
+def mark_verified(row, now) -> None:
+	frappe.db.set_value(CODE_DOCTYPE, row.name, {"status": otp.VERIFIED, "verified_at": now})
 
 
 def delete_codes(order: str) -> None:
@@ -71,23 +119,11 @@ def send_code(name: str) -> dict:
 	if otp.can_reuse(as_sent_code(last), order.consent_fingerprint, now):
 		return {"sent": False, "expires_at": last.expires_at}
 	throw_violations(otp.check_send_rate(codes_sent_since(order.name, otp.rate_window_start(now))))
-	frappe.db.sql(
-		f"update `tab{CODE_DOCTYPE}` set status = %s where manual_order = %s and status = %s",
-		(otp.REPLACED, order.name, otp.SENT),
-	)
+	replace_codes(order.name)
 	code = otp.new_code()
-	record = frappe.get_doc(
-		{
-			"doctype": CODE_DOCTYPE,
-			"manual_order": order.name,
-			"status": otp.SENT,
-			"attempts": 0,
-			"sent_by": frappe.session.user,
-			"expires_at": otp.expires_at(now, settings["otp_expiry_minutes"]),
-			"terms_fingerprint": order.consent_fingerprint,
-			"code_hash": expected_hash(order)(code),
-		}
-	).insert(ignore_permissions=True)
+	record = store_code(
+		order.name, order.consent_fingerprint, expected_hash(order)(code), settings["otp_expiry_minutes"]
+	)
 	order.flags.consent_code = {"otp": code, "otp_minutes": settings["otp_expiry_minutes"]}
 	order.flags.outbox_messages = []
 	notifications.run_notifications(order, CONSENT_CODE_METHOD)
@@ -113,12 +149,7 @@ def verify_code(name: str, code: str) -> dict:
 		get_settings()["otp_max_attempts"],
 	)
 	if verdict.counts_attempt:
-		frappe.db.set_value(
-			CODE_DOCTYPE,
-			row.name,
-			{"attempts": (row.attempts or 0) + 1, "status": otp.LOCKED if verdict.locked else otp.SENT},
-			update_modified=False,
-		)
+		count_attempt(row, verdict)
 		return {
 			"verified": False,
 			"attempts_left": verdict.attempts_left,
@@ -126,7 +157,7 @@ def verify_code(name: str, code: str) -> dict:
 		}
 	throw_violations(list(verdict.violations))
 	now = now_datetime()
-	frappe.db.set_value(CODE_DOCTYPE, row.name, {"status": otp.VERIFIED, "verified_at": now})
+	mark_verified(row, now)
 	order.db_set(
 		{"consent_otp_verified_at": now, "consent_method": evidence.VERBAL_OTP}, update_modified=False
 	)

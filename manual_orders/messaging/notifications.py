@@ -179,4 +179,15 @@ def sample_context(alert) -> dict:
 	for fieldname, value in values.items():
 		if doc.meta.has_field(fieldname):
 			doc.set(fieldname, value)
-	return {"doc": doc, "alert": alert, "comments": None, "otp": "123456", "otp_minutes": 10}
+	return {
+		"doc": doc,
+		"alert": alert,
+		"comments": None,
+		"otp": "123456",
+		"otp_minutes": 10,
+		# an offer at the door (pickup/inspection.py)
+		"agreed_price": "₹29,000",
+		"offer_price": "₹21,500",
+		"offer_reason": "Screen condition Cracked +1",
+		"offer_reasons": "Screen condition: Minor scratches → Cracked (-₹7,500)",
+	}

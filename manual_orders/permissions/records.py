@@ -95,6 +95,39 @@ def message_query(user: str | None = None) -> str:
 	return _own_orders("`tabManual Order Message`.`manual_order`", user)
 
 
+def inspection_query(user: str | None = None) -> str:
+	"""A partner's users see their own partner's inspections; nobody else but managers and operations."""
+	user = user or frappe.session.user
+	if reads_all(user):
+		return ""
+	return f"`tabPickup Inspection`.`pickup_partner` in ({partners_query(user)})"
+
+
+def inspection_row_query(user: str | None = None, doctype: str | None = None) -> str:
+	"""Rows of an inspection's child tables read directly: only the inspections the user reads."""
+	user = user or frappe.session.user
+	if reads_all(user):
+		return ""
+	inspections = f"select `name` from `tabPickup Inspection` where {inspection_query(user)}"
+	return f"`tab{doctype}`.`parent` in ({inspections})"
+
+
+def has_inspection_permission(doc, ptype=None, user=None) -> bool:
+	"""Judged on the stored row's partner. Nobody has write, create or delete on an inspection:
+	it changes only through the server's own methods (pickup/inspection.py)."""
+	user = user or frappe.session.user
+	if became_another_row(doc):
+		return False
+	if reads_all(user):
+		return ptype in READ_PTYPES or sees_all(user)
+	if ptype not in PARTNER_PTYPES or not doc.name or not acts_for_partner(user):
+		return False
+	partner = frappe.db.get_value("Pickup Inspection", doc.name, "pickup_partner")
+	return bool(
+		partner and frappe.db.sql(f"select 1 from ({partners_query(user)}) p where p.parent = %s", partner)
+	)
+
+
 def stored_row(doc, fieldname: str) -> frappe._dict | None:
 	"""The document's row as the database holds it (None for a document not saved yet)."""
 	if not doc.name:

@@ -9,6 +9,7 @@ import frappe
 from manual_orders.settings import clear_catalogue_cache
 from manual_orders.setup.notifications import ensure_notifications
 from manual_orders.setup.workflow import delete_workflow, ensure_workflow
+from manual_orders.sop.inspection import DEFAULT_REASONS
 
 ROLES = ("Manual Order Agent", "Manual Order Manager", "Manual Order Operations", "Pickup Partner")
 # What the app ships as records (created only when missing; admins change them in the desk).
@@ -29,6 +30,7 @@ PICKUP_FAILURE_REASONS = (
 	"Device does not match the order",
 	"IMEI invalid or blocked",
 	"Price not accepted after inspection",
+	*DEFAULT_REASONS.values(),  # the inspection's: no power, account lock, blocked IMEI, declined offer
 )
 CANCELLATION_REASONS = (
 	"Price dispute",

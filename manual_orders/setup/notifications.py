@@ -14,6 +14,8 @@ WHATSAPP_NAME = "Manual Order Created - WhatsApp"
 PARTNER_SMS_NAME = "Pickup Partner Assigned - SMS"
 PARTNER_WHATSAPP_NAME = "Pickup Partner Assigned - WhatsApp"
 CONSENT_CODE_NAME = "Manual Order Consent Code - SMS"
+OFFER_CODE_SMS_NAME = "Pickup Offer Code - SMS"
+OFFER_CODE_WHATSAPP_NAME = "Pickup Offer Code - WhatsApp"
 
 ORDER_ID = "{{ doc.name }}"
 PICKUP_DATE = "{{ frappe.utils.formatdate(doc.pickup_date) }}"
@@ -46,6 +48,53 @@ CONSENT_CODE_MESSAGE = texts.consent_code_message(
 	"{{ frappe.utils.fmt_money(doc.estimated_price, currency='INR') }}",
 	"{{ otp_minutes }}",
 )
+
+
+# Sent when the partner asks (manual_orders.api.send_offer_code) for a changed offer at the door.
+OFFER_CODE_METHOD = "send_offer_code"
+OLD_PRICE = "{{ agreed_price }}"
+NEW_PRICE = "{{ offer_price }}"
+OFFER_CODE_SMS_MESSAGE = texts.offer_code_message(
+	ORDER_ID, NEW_PRICE, OLD_PRICE, "{{ offer_reason }}", "{{ otp }}", "{{ otp_minutes }}"
+)
+OFFER_CODE_WHATSAPP_TEMPLATE = "pickup_offer_code"
+# {{1}} name, {{2}} Order ID, {{3}} new price, {{4}} old price, {{5}} every reason, {{6}} code, {{7}} minutes
+OFFER_CODE_WHATSAPP_PARAMETERS = "\n".join(
+	[
+		"{{ doc.customer_name }}",
+		ORDER_ID,
+		NEW_PRICE,
+		OLD_PRICE,
+		"{{ offer_reasons }}",
+		"{{ otp }}",
+		"{{ otp_minutes }}",
+	]
+)
+
+
+def offer_code_docs(common: dict) -> list[dict]:
+	offer = {**common, "event": "Method", "method": OFFER_CODE_METHOD}
+	return [
+		{
+			**offer,
+			"name": OFFER_CODE_SMS_NAME,
+			"channel": "SMS",
+			"message": OFFER_CODE_SMS_MESSAGE,
+			"dlt_template_text": dlt.template_from_message(OFFER_CODE_SMS_MESSAGE),
+			"recipients": [{"receiver_by_document_field": "mobile_no"}],
+		},
+		{
+			**offer,
+			"name": OFFER_CODE_WHATSAPP_NAME,
+			"channel": "WhatsApp",
+			"subject": OFFER_CODE_WHATSAPP_TEMPLATE,
+			"message": OFFER_CODE_WHATSAPP_PARAMETERS,
+			"recipients": [
+				{"receiver_by_document_field": "whatsapp_no", "condition": "doc.whatsapp_no"},
+				{"receiver_by_document_field": "mobile_no", "condition": "not doc.whatsapp_no"},
+			],
+		},
+	]
 
 
 def notification_docs() -> list[dict]:
@@ -89,6 +138,7 @@ def notification_docs() -> list[dict]:
 			"dlt_template_text": dlt.template_from_message(CONSENT_CODE_MESSAGE),
 			"recipients": [{"receiver_by_document_field": "mobile_no"}],
 		},
+		*offer_code_docs(common),
 	]
 
 

@@ -19,6 +19,9 @@ PARTNER_ASSIGNED_MESSAGE = _(
 CONSENT_CODE_MESSAGE = _(
 	"{0} is your code to confirm order {1}: your {2} for {3}. Tell it only to our agent on this call. It expires in {4} minutes."
 )
+OFFER_CODE_MESSAGE = _(
+	"Order {0}: after inspection we offer {1}, not {2}. Why: {3}. To accept, tell code {4} to our pickup partner; it expires in {5} minutes."
+)
 
 
 def call_script(estimated_price, translate=lambda text: text) -> str:
@@ -65,3 +68,16 @@ def consent_code_message(
 ) -> str:
 	"""The code the customer reads back to the agent (consent by OTP)."""
 	return translate(CONSENT_CODE_MESSAGE).format(code, order_id, device, price, minutes)
+
+
+def offer_code_message(
+	order_id: str,
+	new_price: str,
+	old_price: str,
+	reason: str,
+	code: str,
+	minutes,
+	translate=lambda text: text,
+) -> str:
+	"""SOP §6: a changed offer at the door; the customer's yes is the code read to the partner."""
+	return translate(OFFER_CODE_MESSAGE).format(order_id, new_price, old_price, reason, code, minutes)

@@ -13,7 +13,13 @@ from frappe.utils import add_to_date, now_datetime
 
 from manual_orders import catalogue_cache
 from manual_orders.api import assign_pickup_partner, check_order, update_pickup
-from manual_orders.exceptions import DuplicateImei, InvalidImei, PickupFailureReasonRequired, SlotFull
+from manual_orders.exceptions import (
+	DuplicateImei,
+	InvalidImei,
+	OfferNotAccepted,
+	PickupFailureReasonRequired,
+	SlotFull,
+)
 from manual_orders.pickup import places as pickup_places
 from manual_orders.pickup import sla as sla_job
 from manual_orders.pickup import todos as pickup_todos
@@ -27,6 +33,7 @@ from manual_orders.tests.utils import (
 	answers_for,
 	as_user,
 	committed,
+	inspect_as_agreed,
 	make_pickup_partner,
 	make_user,
 	new_agent,
@@ -126,9 +133,10 @@ def evidence_of(user: str) -> str:
 
 
 def picked_up(order, user: str = PARTNER_USER, imei: str = IMEI):
+	"""Out for Pickup, the device found as agreed at the door, then Picked Up with its IMEI."""
+	if not frappe.db.exists("Pickup Inspection", {"manual_order": order.name}):
+		inspect_as_agreed(order.name, user)
 	with as_user(user):
-		if frappe.db.get_value("Manual Order", order.name, "pickup_status") == "Partner Assigned":
-			update_pickup(order.name, "Out for Pickup")
 		return update_pickup(order.name, "Picked Up", imei=imei, imei_evidence=evidence_of(user))
 
 
@@ -405,6 +413,10 @@ class TestThePickup(PickupTestCase):
 		order = created()
 		with as_user(PARTNER_USER):
 			update_pickup(order.name, "Out for Pickup")
+			with self.assertRaises(OfferNotAccepted):  # the device is inspected at the door first
+				update_pickup(order.name, "Picked Up", imei=IMEI, imei_evidence=evidence_of(PARTNER_USER))
+		inspect_as_agreed(order.name, PARTNER_USER)
+		with as_user(PARTNER_USER):
 			with self.assertRaises(InvalidImei):
 				update_pickup(order.name, "Picked Up")
 			with self.assertRaises(InvalidImei):
@@ -458,8 +470,8 @@ class TestThePickup(PickupTestCase):
 			conditions=answers_for("Laptop"),
 			accessories=[],
 		)
+		inspect_as_agreed(laptop.name, PARTNER_USER)
 		with as_user(PARTNER_USER):
-			update_pickup(laptop.name, "Out for Pickup")
 			update_pickup(laptop.name, "Picked Up")
 		self.assertEqual(frappe.db.get_value("Manual Order", laptop.name, "picked_up"), 1)
 		failing = created()
@@ -620,8 +632,8 @@ class TestPartnersFiles(PickupTestCase):
 	def test_the_same_screenshot_uploaded_again_is_still_the_evidence(self):
 		second = created()
 		content = b"\x89PNG same screenshot " + frappe.generate_hash(length=12).encode()
+		inspect_as_agreed(second.name, PARTNER_USER)
 		with as_user(PARTNER_USER):
-			update_pickup(second.name, "Out for Pickup")
 			urls = []
 			for _ in range(2):  # uploaded, the move refused, uploaded again
 				urls.append(

@@ -279,9 +279,50 @@ def delete_orders(names) -> None:
 			"Dynamic Link", {"parenttype": "Call Log", "link_doctype": "Manual Order", "link_name": name}
 		)
 		frappe.db.delete("Manual Order Price Dispute", {"manual_order": name})
+		delete_inspections(name)
 		frappe.db.delete("Version", {"ref_doctype": "Manual Order", "docname": name})
 		frappe.db.delete("Comment", {"reference_doctype": "Manual Order", "reference_name": name})
 		frappe.db.delete("Manual Order", {"name": name})
+
+
+def delete_inspections(order: str) -> None:
+	"""An order's inspection, its rows and photos, and the errors it drafted (no hooks run)."""
+	for inspection in frappe.get_all("Pickup Inspection", filters={"manual_order": order}, pluck="name"):
+		for table in (
+			"Pickup Inspection Condition",
+			"Pickup Inspection Accessory",
+			"Pickup Inspection Difference",
+		):
+			frappe.db.delete(table, {"parent": inspection})
+		frappe.db.delete("File", {"attached_to_doctype": "Pickup Inspection", "attached_to_name": inspection})
+		frappe.db.delete("Version", {"ref_doctype": "Pickup Inspection", "docname": inspection})
+		frappe.db.delete("Manual Order Error", {"pickup_inspection": inspection})
+	frappe.db.delete("Pickup Inspection", {"manual_order": order})
+
+
+def found_as_agreed(order: str) -> dict:
+	"""What a partner records at the door for the device exactly as the stored order describes it."""
+	doc = frappe.get_doc("Manual Order", order)
+	return {
+		"order": doc.name,
+		"device_model": doc.device_model,
+		"variant": doc.variant,
+		"answers": {row.question: row.answer for row in doc.conditions},
+		"accessories": [row.accessory for row in doc.accessories],
+		"powers_on": 1,
+		"account_lock_removed": 1,
+		"imei_blocked": 0,
+	}
+
+
+def inspect_as_agreed(order: str, user: str) -> dict:
+	"""The partner's user finds the device as agreed: the agreed price stands, Picked Up may follow."""
+	from manual_orders.api import record_inspection, update_pickup
+
+	with as_user(user):
+		if frappe.db.get_value("Manual Order", order, "pickup_status") == "Partner Assigned":
+			update_pickup(order, "Out for Pickup")
+		return record_inspection(**found_as_agreed(order))
 
 
 def committed(fn):

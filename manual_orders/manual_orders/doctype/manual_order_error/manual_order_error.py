@@ -49,8 +49,39 @@ class ManualOrderError(StoredRowDocument):
 			)
 		self.agent = order.agent
 		self.order_date = order.creation.date()
+		self.keep_server_fields()
 		if self.is_new() or not self.reported_by:
 			self.reported_by = frappe.session.user
+
+	# SOP §9: what the inspection found and a manager's discard are the server's to write.
+	def keep_server_fields(self):
+		if self.flags.drafted_by_server or self.flags.discarding:
+			return
+		stored = self.get_doc_before_save()
+		for fieldname in ("pickup_inspection", "differences", "discarded", "discard_reason", "discarded_by"):
+			self.set(fieldname, stored.get(fieldname) if stored else None)
+		self.discarded = int(bool(self.discarded))
+
+	def before_submit(self):
+		if self.discarded:
+			frappe.throw(
+				_("Manual Order Error {0} was discarded ({1}); it is not confirmed.").format(
+					self.name, self.discard_reason
+				),
+				title=_("Discarded"),
+			)
+
+	def discard(self, reason: str) -> None:
+		"""A manager finds the inspection's difference was not the agent's error: kept, not counted."""
+		if self.docstatus != 0 or self.discarded:
+			frappe.throw(_("Only a draft that is not discarded can be discarded."), title=_("Not Allowed"))
+		if not (reason or "").strip():
+			frappe.throw(
+				_("Why Discarded: say why this is not the agent's error."), title=_("Reason Required")
+			)
+		self.update({"discarded": 1, "discard_reason": reason.strip(), "discarded_by": frappe.session.user})
+		self.flags.discarding = True
+		self.save(ignore_permissions=True)
 
 	def on_submit(self):
 		restriction = evaluate_restriction(self.agent)
