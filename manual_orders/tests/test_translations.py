@@ -14,7 +14,8 @@ from manual_orders.consent_evidence import record as consent_record
 from manual_orders.leavers import access, handover
 from manual_orders.permissions import side_doors
 from manual_orders.permissions.query_fields import guard as query_guard
-from manual_orders.sop import dlt, evidence, otp, pickups, rules, texts
+from manual_orders.pickup import inspection as pickup_inspection
+from manual_orders.sop import dlt, evidence, inspection, otp, pickups, rules, texts
 from manual_orders.tests.utils import SiteTestCase, make_order
 
 HI_CSV = Path(__file__).resolve().parents[1] / "translations" / "hi.csv"
@@ -51,6 +52,8 @@ class TestTranslations(SiteTestCase):
 			handover,
 			side_doors,
 			query_guard,
+			inspection,
+			pickup_inspection,
 		):
 			source = Path(module.__file__).read_text()
 			sources |= set(re.findall(r'_\(\s*"((?:[^"\\]|\\.)*)"', source))
@@ -61,6 +64,7 @@ class TestTranslations(SiteTestCase):
 			texts.CALL_SCRIPT,
 			texts.PARTNER_ASSIGNED_MESSAGE,
 			texts.CONSENT_CODE_MESSAGE,
+			texts.OFFER_CODE_MESSAGE,
 			*texts.NEXT_STEPS,
 			"Device",
 			"Price range",

@@ -8,6 +8,7 @@ from frappe.query_builder.functions import Count, Sum
 from manual_orders.reports import ORDER, order_conditions, orders
 
 ERROR = DocType("Manual Order Error")
+INSPECTION = DocType("Pickup Inspection")
 
 
 def error_categories() -> list[str]:
@@ -47,6 +48,19 @@ def get_rows(filters) -> list[dict]:
 		.groupby(ERROR.agent, ERROR.error_category)
 		.run(as_dict=True)
 	)
+	inspections = (
+		frappe.qb.from_(INSPECTION)
+		.join(ORDER)
+		.on(ORDER.name == INSPECTION.manual_order)
+		.select(
+			ORDER.agent,
+			Count(INSPECTION.name).as_("inspected"),
+			Sum(INSPECTION.errors_drafted == 0).as_("matched"),
+		)
+		.where(order_conditions(filters) & created & (INSPECTION.offer_status != "Blocked"))
+		.groupby(ORDER.agent)
+		.run(as_dict=True)
+	)
 	reasons = (
 		orders()
 		.select(ORDER.agent, ORDER.cancellation_reason, Count(ORDER.name).as_("count"))
@@ -63,6 +77,9 @@ def get_rows(filters) -> list[dict]:
 			"disputes": int(row.disputes or 0),
 			"cancellations": int(row.cancellations or 0),
 			"wrong_orders": 0,
+			"inspected": 0,
+			"matched_at_inspection": 0,
+			"matched_percent": None,
 			"cancellation_reasons": "",
 			**{scrub(category): 0 for category in categories},
 		}
@@ -71,6 +88,12 @@ def get_rows(filters) -> list[dict]:
 		if agent:
 			agent[scrub(row.error_category)] = row.count
 			agent["wrong_orders"] += row.count
+	for row in inspections:  # SOP §9: the device at the door against what the agent entered
+		agent = by_agent.get(row.agent)
+		if agent:
+			agent["inspected"] = row.inspected
+			agent["matched_at_inspection"] = int(row.matched or 0)
+			agent["matched_percent"] = round(100.0 * agent["matched_at_inspection"] / row.inspected, 2)
 	for row in reasons:
 		agent = by_agent.get(row.agent)
 		if agent:
@@ -95,6 +118,19 @@ def get_columns() -> list[dict]:
 		{"fieldname": scrub(c), "label": _(c), "fieldtype": "Int", "width": 120} for c in error_categories()
 	]
 	columns += [
+		{"fieldname": "inspected", "label": _("Inspected"), "fieldtype": "Int", "width": 100},
+		{
+			"fieldname": "matched_at_inspection",
+			"label": _("Matched at Inspection"),
+			"fieldtype": "Int",
+			"width": 150,
+		},
+		{
+			"fieldname": "matched_percent",
+			"label": _("Matched at Inspection %"),
+			"fieldtype": "Percent",
+			"width": 150,
+		},
 		{"fieldname": "disputes", "label": _("Price Disputes"), "fieldtype": "Int", "width": 110},
 		{"fieldname": "cancellations", "label": _("Cancellations"), "fieldtype": "Int", "width": 110},
 		{
