@@ -36,6 +36,7 @@ from manual_orders.tests.utils import (
 	found_as_agreed,
 	inspect_as_agreed,
 	make_user,
+	new_agent,
 )
 
 PARTNER_MANAGER = "partner.manager@manual-orders.test"
@@ -577,3 +578,34 @@ class TestTrustAndRaces(InspectionTestCase):
 		self.assertNotIn(code_sent(inspection), text.replace(inspection, ""))
 		self.assertNotIn("code_hash", text)
 		self.assertEqual(pickup_inspection.for_order(order.name), inspection)
+
+
+class TestReports(InspectionTestCase):
+	def test_reports_count_inspections(self):
+		from manual_orders.manual_orders.report.manual_order_agent_accuracy import (
+			manual_order_agent_accuracy as accuracy,
+		)
+		from manual_orders.manual_orders.report.offers_at_pickup import offers_at_pickup
+
+		agent = new_agent()
+		matching, wrong = created(agent), created(agent)
+		inspect_as_agreed(matching.name, PARTNER_USER)
+		at_the_door(wrong)
+		inspection = record(without_charger(wrong) | {"variant": "256 GB"})["name"]
+		with as_user(PARTNER_USER):
+			api.decline_offer(inspection)
+		row = accuracy.execute({"agent": agent})[1][0]
+		self.assertEqual(
+			(row["inspected"], row["matched_at_inspection"], row["matched_percent"]), (2, 1, 50.0)
+		)
+		with as_user(MANAGER):
+			rows = offers_at_pickup.execute({"agent": agent, "group_by": "Agent"})[1]
+		self.assertEqual(len(rows), 1)
+		self.assertEqual(
+			{k: rows[0][k] for k in ("group", "inspections", "as_agreed", "changed_offers", "declines")},
+			{"group": agent, "inspections": 2, "as_agreed": 1, "changed_offers": 1, "declines": 1},
+		)
+		by_reason = offers_at_pickup.execute({"agent": agent, "group_by": "Reason"})[1]
+		self.assertEqual(
+			sorted(r["group"] for r in by_reason), sorted(["Accessory", "Variant", "No difference"])
+		)
