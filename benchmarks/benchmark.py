@@ -19,6 +19,10 @@ What it measures, in one run:
 4. the manager reports and the price/serviceability look-up at 100,000 and
    1,000,000 orders.
 
+`--inspection` measures the door (issue 23): recording an inspection of a device as agreed,
+and a changed offer recorded, its code sent and accepted, beside a Lead insert, interleaved
+run by run, as the partner's user.
+
 `--pickups` measures only the creation path with the pickup step (slot capacity booked
 under its row lock, partner assignment, the partner's ToDo and the partner-assigned
 messages) beside the same path without it (the path before pickups existed) and a Lead
@@ -219,14 +223,12 @@ def before_issue_16():
 			setattr(ManualOrder, name, method)
 
 
-def pickup_comparison(repeat: int, values: dict) -> dict:
-	"""Lead insert, creation without and with the pickup step (and with Frappe's own
-	notification loop), interleaved run by run."""
-	# Room for every run: the benchmark books one slot of one day many times.
+def one_partner_takes_every_order(values: dict) -> None:
+	"""Room for every run (the benchmark books one slot of one day many times), and one partner
+	with a user (so a ToDo each time) takes every order: the paths differ only in what is measured."""
 	frappe.db.set_value("Pickup Slot", values["pickup_slot"], "capacity", 0)
 	frappe.db.delete("Pickup Slot City Capacity", {"parent": values["pickup_slot"]})
 	frappe.db.sql("update `tabPickup Partner` set daily_capacity = 0")
-	# One partner (with a user, so a ToDo each time) takes every run: the paths differ only in what is measured.
 	covering = frappe.get_all(
 		"Pickup Partner Pincode", filters={"pincode": values["pincode"]}, pluck="parent", order_by="parent"
 	)
@@ -240,6 +242,12 @@ def pickup_comparison(repeat: int, values: dict) -> dict:
 	from manual_orders.settings import clear_catalogue_cache
 
 	clear_catalogue_cache()
+
+
+def pickup_comparison(repeat: int, values: dict) -> dict:
+	"""Lead insert, creation without and with the pickup step (and with Frappe's own
+	notification loop), interleaved run by run."""
+	one_partner_takes_every_order(values)
 	leads = make_leads(4 * repeat + 20)
 	runs = {
 		"lead_insert": ([], []),
@@ -272,6 +280,81 @@ def pickup_comparison(repeat: int, values: dict) -> dict:
 	lead = out["lead_insert"]["median_ms"]
 	for label in list(runs)[1:]:
 		out[label]["ratio_to_lead_median"] = round(out[label]["median_ms"] / lead, 2)
+	return out
+
+
+# The inspection at the door
+
+
+def created_at_the_door(count: int, values: dict) -> tuple[list[str], str]:
+	"""`count` created orders of one partner, Out for Pickup, and that partner's user."""
+	from manual_orders.api import update_pickup
+
+	one_partner_takes_every_order(values)
+	leads = make_leads(count)
+	create = full_creation(leads, values)
+	names = []
+	for i in range(count):
+		create(i)
+		names.append(frappe.db.get_value("Manual Order", {"lead": leads[i]}, "name"))
+	frappe.db.commit()  # nosemgrep
+	partner = frappe.db.get_value("Manual Order", names[0], "pickup_partner")
+	user = frappe.db.get_value("Pickup Partner User", {"parent": partner}, "user")
+	frappe.set_user(user)
+	for name in names:
+		update_pickup(name, "Out for Pickup")
+	frappe.db.commit()  # nosemgrep
+	return names, user
+
+
+def inspection_comparison(repeat: int, values: dict) -> dict:
+	"""Lead insert, an inspection as agreed, and a changed offer recorded + code sent + accepted."""
+	from frappe.utils.password import get_decrypted_password
+
+	from manual_orders import api
+	from manual_orders.messaging.outbox import SECRET_FIELD
+	from manual_orders.tests.utils import found_as_agreed
+
+	orders, user = created_at_the_door(2 * (repeat + 5), values)
+	runs = {"lead_insert": ([], []), "inspection_as_agreed": ([], []), "changed_offer_accepted": ([], [])}
+
+	def changed(order: str):
+		found = found_as_agreed(order)
+		found["accessories"] = []  # the charger is missing: a small drop, no manager needed
+		inspection = api.record_inspection(**found)["name"]
+		api.send_offer_code(inspection)
+		return inspection
+
+	def code_of(order: str) -> str:
+		message = frappe.db.get_value("Manual Order Message", {"manual_order": order, "carries_code": 1})
+		return get_decrypted_password("Manual Order Message", message, SECRET_FIELD).split("code ")[1][:6]
+
+	for i in range(repeat + 5):
+		warm = i < 5
+		frappe.set_user("Administrator")
+		lead = measure(lead_insert, 1)
+		frappe.set_user(user)
+		agreed = measure(lambda _n, i=i: api.record_inspection(**found_as_agreed(orders[2 * i])), 1)
+		order = orders[2 * i + 1]
+		inspection = []
+		first = measure(lambda _n, order=order: inspection.append(changed(order)), 1)
+		code = code_of(order)
+		second = measure(lambda _n: api.accept_offer(inspection[0], code), 1)
+		offer = ([first[0][0] + second[0][0]], [first[1][0] + second[1][0]])
+		if not warm:
+			for label, result in (
+				("lead_insert", lead),
+				("inspection_as_agreed", agreed),
+				("changed_offer_accepted", offer),
+			):
+				runs[label][0].extend(result[0])
+				runs[label][1].extend(result[1])
+	frappe.set_user("Administrator")
+	out = {label: summary(times, queries) for label, (times, queries) in runs.items()}
+	for label in list(runs)[1:]:
+		out[label]["ratio_to_lead_median"] = round(
+			out[label]["median_ms"] / out["lead_insert"]["median_ms"], 2
+		)
 	return out
 
 
@@ -487,6 +570,9 @@ def main():
 		"--pickups", action="store_true", help="only the creation path with and without pickups"
 	)
 	parser.add_argument("--http", action="store_true", help="only the 20 agents over HTTP, back to back")
+	parser.add_argument(
+		"--inspection", action="store_true", help="only the inspection and the offer at the door"
+	)
 	args = parser.parse_args()
 
 	frappe.init(site=args.site, sites_path=args.sites_path)
@@ -514,6 +600,9 @@ def main():
 	measure(lead_insert, 5)  # warm caches
 	if args.pickups:
 		results["pickups"] = pickup_comparison(args.repeat, values)
+		return report(results, args.json)
+	if args.inspection:
+		results["inspection"] = inspection_comparison(args.repeat, values)
 		return report(results, args.json)
 	if args.http:
 		results["http"] = http_agents(args.site, os.path.abspath(args.sites_path), args.http_orders, values)
