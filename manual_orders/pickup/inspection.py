@@ -173,11 +173,19 @@ def fill_found(doc, order, device: Device, checks: Checks, found: dict) -> None:
 
 def fill_offer(doc, order, offer: inspection.Offer, catalogue, photos: dict) -> None:
 	base = catalogue.models[doc.device_model].variant(doc.variant).base_price
-	percent = {q.name: q.answers for q in catalogue.questions_for(doc.device_model)}
-	for row in doc.conditions:
-		share = percent.get(row.question, {}).get(row.answer, 0)
-		row.deduction = pricing.condition_deduction(base, share) if share else 0
-		row.photo = photos[row.question].file_url if row.question in photos else None
+	answers = {row.question: row.answer for row in doc.conditions}
+	doc.set("conditions", [])
+	for question in catalogue.questions_for(doc.device_model):  # the model's questions, in order
+		share = question.answers.get(answers.get(question.name), 0)
+		doc.append(
+			"conditions",
+			{
+				"question": question.name,
+				"answer": answers.get(question.name),
+				"deduction": pricing.condition_deduction(base, share) if share else 0,
+				"photo": photos[question.name].file_url if question.name in photos else None,
+			},
+		)
 	doc.set(
 		"differences",
 		[
@@ -464,7 +472,7 @@ def summary(doc) -> dict:
 		"offer_status": doc.offer_status,
 		"agreed_paise": paise(doc.agreed_price),
 		"offer_paise": paise(doc.offer_price),
-		"final_paise": paise(doc.final_price) if doc.decided_at and doc.final_price is not None else None,
+		"final_paise": paise(doc.final_price) if doc.offer_status in inspection.BOUGHT else None,
 		"drop_percent": doc.drop_percent,
 		"blocking_reason": doc.blocking_reason,
 		"differences": [
