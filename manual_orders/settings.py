@@ -7,7 +7,7 @@ busy call centre reads them from MariaDB once per change, not once per order.
 
 import frappe
 
-from manual_orders.sop.inspection import DEFAULT_REASONS
+from manual_orders.sop.offers import DEFAULT_REASONS
 
 CACHE_KEY = "manual_orders:catalogue"
 

@@ -1,7 +1,7 @@
 """SOP §6 "pickup inspection": what the partner finds at the door, the offer, the customer's yes.
 
 The partner records the device as found; the server prices it with the order's own pricing
-(`sop/inspection.py`), never a price a client sent. A changed offer reaches the customer with
+(`sop/offers.py`), never a price a client sent. A changed offer reaches the customer with
 a code (the consent code's machinery: an HMAC only, bound to the offer, expiring, locked after
 wrong attempts); the code read back accepts it, a "no" ends the pickup. Where the device
 differs from the order in model, variant or condition, a Manual Order Error is drafted
@@ -23,8 +23,8 @@ from manual_orders.pickup import status as pickup_status
 from manual_orders.settings import get_settings
 from manual_orders.setup.notifications import OFFER_CODE_METHOD, OFFER_CODE_SMS_NAME
 from manual_orders.shortcuts import notifications
-from manual_orders.sop import formats, inspection, otp, pickups, pricing
-from manual_orders.sop.inspection import Checks, Device
+from manual_orders.sop import formats, offers, otp, pickups, pricing
+from manual_orders.sop.offers import Checks, Device
 
 DOCTYPE = "Pickup Inspection"
 ERROR_DOCTYPE = "Manual Order Error"
@@ -47,12 +47,12 @@ def record(order, found: dict) -> dict:
 		imei_blocked=ticked(found.get("imei_blocked")),
 	)
 	fill_found(doc, order, device, checks, found)
-	blocked = inspection.blocking_check(checks)
+	blocked = offers.blocking_check(checks)
 	if blocked:
 		return end_blocked(doc, order, blocked)
 	catalogue = offer_catalogue(order.device_model, device.device_model)
-	throw_violations(inspection.check_found(device, catalogue))
-	offer = inspection.make_offer(
+	throw_violations(offers.check_found(device, catalogue))
+	offer = offers.make_offer(
 		agreed_device(order),
 		int(order.estimated_price or 0),
 		device,
@@ -61,9 +61,7 @@ def record(order, found: dict) -> dict:
 		approval_percent=get_settings()["offer_approval_percent"],
 	)
 	photos = photo_files(doc, found.get("photos") or {})
-	throw_violations(
-		inspection.check_photos(offer.differences, {key: f.file_url for key, f in photos.items()})
-	)
+	throw_violations(offers.check_photos(offer.differences, {key: f.file_url for key, f in photos.items()}))
 	fill_offer(doc, order, offer, catalogue, photos)
 	save(doc)
 	attach_photos(doc, photos)
@@ -92,7 +90,7 @@ def open_inspection(order):
 	if not name:
 		return frappe.new_doc(DOCTYPE)
 	doc = frappe.get_doc(DOCTYPE, name)
-	if doc.offer_status not in inspection.OPEN:
+	if doc.offer_status not in offers.OPEN:
 		frappe.throw(
 			_("Inspection {0}: its offer is {1}; it is not recorded again.").format(
 				doc.name, _(doc.offer_status)
@@ -125,10 +123,10 @@ def agreed_device(order) -> Device:
 	)
 
 
-def offer_catalogue(*model_names: str) -> inspection.Catalogue:
+def offer_catalogue(*model_names: str) -> offers.Catalogue:
 	models = {name: catalogue_cache.get_device_model(name) for name in model_names if name}
 	models = {name: model for name, model in models.items() if model}
-	return inspection.Catalogue(
+	return offers.Catalogue(
 		models=models,
 		questions={
 			model.device_type: catalogue_cache.get_condition_questions(model.device_type)
@@ -171,7 +169,7 @@ def fill_found(doc, order, device: Device, checks: Checks, found: dict) -> None:
 	doc.set("differences", [])
 
 
-def fill_offer(doc, order, offer: inspection.Offer, catalogue, photos: dict) -> None:
+def fill_offer(doc, order, offer: offers.Offer, catalogue, photos: dict) -> None:
 	base = catalogue.models[doc.device_model].variant(doc.variant).base_price
 	answers = {row.question: row.answer for row in doc.conditions}
 	doc.set("conditions", [])
@@ -212,7 +210,7 @@ def fill_offer(doc, order, offer: inspection.Offer, catalogue, photos: dict) -> 
 		}
 	)
 	doc.flags.offer = offer
-	if offer.status == inspection.AS_AGREED:  # the customer's yes at creation covers it
+	if offer.status == offers.AS_AGREED:  # the customer's yes at creation covers it
 		doc.update(
 			{"final_price": offer.price, "decided_by": frappe.session.user, "decided_at": now_datetime()}
 		)
@@ -225,7 +223,7 @@ def save(doc) -> None:
 	else:
 		doc.save(ignore_permissions=True)
 	if doc.flags.offer:
-		fingerprint = inspection.offer_fingerprint(doc.name, doc.flags.offer)
+		fingerprint = offers.offer_fingerprint(doc.name, doc.flags.offer)
 		doc.db_set("offer_fingerprint", fingerprint, update_modified=False)
 
 
@@ -233,7 +231,7 @@ def end_blocked(doc, order, blocked: str) -> dict:
 	"""A device that cannot be bought: no offer, the pickup fails with the admins' reason."""
 	reason = get_settings()["blocking_reasons"][blocked]
 	doc.set("differences", [])
-	doc.update({"offer_status": inspection.BLOCKED, "blocking_reason": reason, "offer_price": 0})
+	doc.update({"offer_status": offers.BLOCKED, "blocking_reason": reason, "offer_price": 0})
 	doc.update({"decided_by": frappe.session.user, "decided_at": now_datetime()})
 	save(doc)
 	pickup_status.update_pickup(order, pickups.PICKUP_FAILED, failure_reason=reason)
@@ -281,13 +279,13 @@ def attach_photos(doc, photos: dict) -> None:
 # SOP §9: the inspection tells whether the agent's order was right
 
 
-def draft_errors(doc, order, offer: inspection.Offer) -> None:
+def draft_errors(doc, order, offer: offers.Offer) -> None:
 	"""One draft Manual Order Error per §7 category found; a re-recorded inspection replaces its drafts."""
 	for name in frappe.get_all(
 		ERROR_DOCTYPE, filters={"pickup_inspection": doc.name, "docstatus": 0}, pluck="name"
 	):
 		frappe.delete_doc(ERROR_DOCTYPE, name, ignore_permissions=True, force=True)
-	findings = inspection.error_findings(offer.differences)
+	findings = offers.error_findings(offer.differences)
 	for category, found in findings.items():
 		error = frappe.get_doc(
 			{
@@ -319,9 +317,9 @@ def locked(name: str):
 
 def approve(name: str) -> dict:
 	doc = locked(name)
-	throw_violations(inspection.check_can_approve(doc.offer_status, doc.inspected_by, frappe.session.user))
+	throw_violations(offers.check_can_approve(doc.offer_status, doc.inspected_by, frappe.session.user))
 	doc.update(
-		{"offer_status": inspection.READY, "approved_by": frappe.session.user, "approved_at": now_datetime()}
+		{"offer_status": offers.READY, "approved_by": frappe.session.user, "approved_at": now_datetime()}
 	)
 	save_decision(doc, _("Offer of {0} approved by {1}."))
 	return summary(doc)
@@ -330,7 +328,7 @@ def approve(name: str) -> dict:
 def send_code(name: str) -> dict:
 	"""The changed offer and a code reach the customer; a double click sends one."""
 	doc = locked(name)
-	throw_violations(inspection.check_can_send(doc.offer_status))
+	throw_violations(offers.check_can_send(doc.offer_status))
 	order = frappe.get_doc("Manual Order", doc.manual_order)
 	settings = get_settings()
 	now = now_datetime()
@@ -339,7 +337,7 @@ def send_code(name: str) -> dict:
 		return {**summary(doc), "sent": False, "expires_at": last.expires_at}
 	since = otp.rate_window_start(now)
 	sent = consent_code.codes_sent_since(order.name, since, doc.name)
-	throw_violations([inspection.offer_code_violation(v) for v in otp.check_send_rate(sent)])
+	throw_violations([offers.offer_code_violation(v) for v in otp.check_send_rate(sent)])
 	consent_code.replace_codes(order.name, doc.name)
 	code = otp.new_code()
 	record = consent_code.store_code(
@@ -354,7 +352,7 @@ def send_code(name: str) -> dict:
 				"No enabled SMS or WhatsApp Notification sends the offer code (event Method, method {0}); ask an admin to enable {1}."
 			).format(OFFER_CODE_METHOD, OFFER_CODE_SMS_NAME)
 		)
-	doc.offer_status = inspection.CODE_SENT
+	doc.offer_status = offers.CODE_SENT
 	save_decision(doc, None)
 	return {**summary(doc), "sent": True, "expires_at": record.expires_at}
 
@@ -366,14 +364,14 @@ def offer_context(doc, code: str, minutes: int) -> dict:
 		"otp_minutes": minutes,
 		"agreed_price": formats.format_inr(doc.agreed_price),
 		"offer_price": formats.format_inr(doc.offer_price),
-		"offer_reason": inspection.short_reason(differences),
-		"offer_reasons": inspection.reasons_text(differences),
+		"offer_reason": offers.short_reason(differences),
+		"offer_reasons": offers.reasons_text(differences),
 	}
 
 
-def differences_of(doc) -> tuple[inspection.Difference, ...]:
+def differences_of(doc) -> tuple[offers.Difference, ...]:
 	return tuple(
-		inspection.Difference(
+		offers.Difference(
 			row.kind,
 			row.label,
 			row.agreed_value or "",
@@ -393,9 +391,9 @@ def expected_hash(doc):
 def accept(name: str, code: str) -> dict:
 	"""The code the customer read to the partner; a wrong one counts an attempt and is answered."""
 	doc = locked(name)
-	if doc.offer_status == inspection.ACCEPTED:
+	if doc.offer_status == offers.ACCEPTED:
 		return {**summary(doc), "accepted": True}  # a double click: one acceptance
-	throw_violations(inspection.check_can_decide(doc.offer_status))
+	throw_violations(offers.check_can_decide(doc.offer_status))
 	row = consent_code.last_code(doc.manual_order, for_update=True, inspection=doc.name)
 	verdict = otp.judge(
 		consent_code.as_sent_code(row),
@@ -405,7 +403,7 @@ def accept(name: str, code: str) -> dict:
 		now_datetime(),
 		get_settings()["otp_max_attempts"],
 	)
-	violations = [inspection.offer_code_violation(v) for v in verdict.violations]
+	violations = [offers.offer_code_violation(v) for v in verdict.violations]
 	if verdict.counts_attempt:
 		consent_code.count_attempt(row, verdict)
 		return {"accepted": False, "attempts_left": verdict.attempts_left, "message": violations[0].render(_)}
@@ -415,7 +413,7 @@ def accept(name: str, code: str) -> dict:
 	consent_code.mark_verified(row, now)
 	doc.update(
 		{
-			"offer_status": inspection.ACCEPTED,
+			"offer_status": offers.ACCEPTED,
 			"final_price": doc.offer_price,
 			"decided_by": frappe.session.user,
 			"decided_at": now,
@@ -428,9 +426,9 @@ def accept(name: str, code: str) -> dict:
 def decline(name: str) -> dict:
 	"""The customer says no: the device stays with them, the pickup fails, the places stay booked."""
 	doc = locked(name)
-	if doc.offer_status == inspection.DECLINED:
+	if doc.offer_status == offers.DECLINED:
 		return summary(doc)
-	if doc.offer_status not in inspection.OPEN:
+	if doc.offer_status not in offers.OPEN:
 		frappe.throw(
 			_("Offer: an offer that is {0} cannot be declined.").format(_(doc.offer_status or "-")),
 			exc=OfferNotAccepted,
@@ -438,11 +436,11 @@ def decline(name: str) -> dict:
 		)
 	consent_code.replace_codes(doc.manual_order, doc.name)
 	doc.update(
-		{"offer_status": inspection.DECLINED, "decided_by": frappe.session.user, "decided_at": now_datetime()}
+		{"offer_status": offers.DECLINED, "decided_by": frappe.session.user, "decided_at": now_datetime()}
 	)
 	save_decision(doc, _("The customer declined the offer of {0} at the door."))
 	order = frappe.get_doc("Manual Order", doc.manual_order)
-	reason = get_settings()["blocking_reasons"][inspection.DECLINED_OFFER]
+	reason = get_settings()["blocking_reasons"][offers.DECLINED_OFFER]
 	pickup_status.update_pickup(order, pickups.PICKUP_FAILED, failure_reason=reason)
 	return summary(doc)
 
@@ -472,7 +470,7 @@ def summary(doc) -> dict:
 		"offer_status": doc.offer_status,
 		"agreed_paise": paise(doc.agreed_price),
 		"offer_paise": paise(doc.offer_price),
-		"final_paise": paise(doc.final_price) if doc.offer_status in inspection.BOUGHT else None,
+		"final_paise": paise(doc.final_price) if doc.offer_status in offers.BOUGHT else None,
 		"drop_percent": doc.drop_percent,
 		"blocking_reason": doc.blocking_reason,
 		"differences": [

@@ -9,7 +9,7 @@ from manual_orders.exceptions import DuplicateImei, throw_violations
 from manual_orders.permissions.records import partners_query, sees_all
 from manual_orders.pickup.sla import late, mark_breached
 from manual_orders.pickup.todos import close_todos
-from manual_orders.sop import inspection, pickups
+from manual_orders.sop import offers, pickups
 
 
 def partners_of(user: str | None = None) -> list[str]:
@@ -38,7 +38,7 @@ def update_pickup(
 		failure_reasons=catalogue_cache.get_failure_reasons(),
 	)
 	if not violations and status == pickups.PICKED_UP:
-		violations = inspection.check_bought(
+		violations = offers.check_bought(
 			frappe.db.get_value("Pickup Inspection", {"attempt_key": order.name}, "offer_status")
 		)
 	throw_violations(violations)

@@ -9,7 +9,7 @@ import frappe
 from manual_orders.settings import clear_catalogue_cache
 from manual_orders.setup.notifications import ensure_notifications
 from manual_orders.setup.workflow import delete_workflow, ensure_workflow
-from manual_orders.sop.inspection import DEFAULT_REASONS
+from manual_orders.sop.offers import DEFAULT_REASONS
 
 ROLES = ("Manual Order Agent", "Manual Order Manager", "Manual Order Operations", "Pickup Partner")
 # What the app ships as records (created only when missing; admins change them in the desk).
@@ -94,10 +94,22 @@ def ensure_records():
 		insert_if_missing("Manual Order Cancellation Reason", reason, reason=reason)
 	for reason in PICKUP_FAILURE_REASONS:
 		insert_if_missing("Pickup Failure Reason", reason, reason=reason)
+	fill_door_reasons()
 	for reason, needs_high_end_device in CREATION_REASONS:
 		insert_if_missing(
 			"Manual Order Creation Reason", reason, reason=reason, needs_high_end_device=needs_high_end_device
 		)
+
+
+def fill_door_reasons() -> None:
+	"""The settings' reason for each way a pickup ends at the door, where an admin left it empty.
+
+	Not defaults in the DocType: Frappe creates the Single before `after_install` has made the
+	reasons, and a default Link to a missing record refuses the install."""
+	for check, reason in DEFAULT_REASONS.items():
+		fieldname = f"{check}_reason"
+		if not frappe.db.get_single_value("Manual Order Settings", fieldname):
+			frappe.db.set_single_value("Manual Order Settings", fieldname, reason)
 
 
 def make_roles():

@@ -15,7 +15,7 @@ from manual_orders.leavers import access, handover
 from manual_orders.permissions import side_doors
 from manual_orders.permissions.query_fields import guard as query_guard
 from manual_orders.pickup import inspection as pickup_inspection
-from manual_orders.sop import dlt, evidence, inspection, otp, pickups, rules, texts
+from manual_orders.sop import dlt, evidence, offers, otp, pickups, rules, texts
 from manual_orders.tests.utils import SiteTestCase, make_order
 
 HI_CSV = Path(__file__).resolve().parents[1] / "translations" / "hi.csv"
@@ -52,7 +52,7 @@ class TestTranslations(SiteTestCase):
 			handover,
 			side_doors,
 			query_guard,
-			inspection,
+			offers,
 			pickup_inspection,
 		):
 			source = Path(module.__file__).read_text()

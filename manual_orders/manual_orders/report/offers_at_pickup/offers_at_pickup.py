@@ -10,18 +10,18 @@ from frappe import _
 from frappe.query_builder import DocType
 
 from manual_orders.reports import ORDER, order_conditions
-from manual_orders.sop import inspection
+from manual_orders.sop import offers
 
 INSPECTION = DocType("Pickup Inspection")
 DIFFERENCE = DocType("Pickup Inspection Difference")
 DISPUTE = DocType("Manual Order Price Dispute")
 GROUPS = {"Partner": "pickup_partner", "Agent": "agent", "City": "city", "Reason": "reason"}
 CHANGED = (
-	inspection.AWAITING_APPROVAL,
-	inspection.READY,
-	inspection.CODE_SENT,
-	inspection.ACCEPTED,
-	inspection.DECLINED,
+	offers.AWAITING_APPROVAL,
+	offers.READY,
+	offers.CODE_SENT,
+	offers.ACCEPTED,
+	offers.DECLINED,
 )
 
 
@@ -91,15 +91,13 @@ def reasons_of(names: list[str]) -> dict[str, list[str]]:
 	)
 	reasons: dict[str, list[str]] = {}
 	for row in rows:
-		reasons.setdefault(row.parent, []).append(
-			row.label if row.kind == inspection.CONDITION else _(row.kind)
-		)
+		reasons.setdefault(row.parent, []).append(row.label if row.kind == offers.CONDITION else _(row.kind))
 	return {name: sorted(set(labels)) for name, labels in reasons.items()}
 
 
 def disputed_after_acceptance(inspections: list) -> set[str]:
 	"""Inspections whose order got a price dispute after the customer accepted the offer."""
-	accepted = {row.manual_order: row for row in inspections if row.offer_status == inspection.ACCEPTED}
+	accepted = {row.manual_order: row for row in inspections if row.offer_status == offers.ACCEPTED}
 	if not accepted:
 		return set()
 	disputes = (
@@ -131,10 +129,10 @@ def new_row(key: str) -> dict:
 
 def add(total: dict, row, disputed: bool) -> None:
 	total["inspections"] += 1
-	total["as_agreed"] += int(row.offer_status == inspection.AS_AGREED)
-	total["blocked"] += int(row.offer_status == inspection.BLOCKED)
-	total["accepted"] += int(row.offer_status == inspection.ACCEPTED)
-	total["declines"] += int(row.offer_status == inspection.DECLINED)
+	total["as_agreed"] += int(row.offer_status == offers.AS_AGREED)
+	total["blocked"] += int(row.offer_status == offers.BLOCKED)
+	total["accepted"] += int(row.offer_status == offers.ACCEPTED)
+	total["declines"] += int(row.offer_status == offers.DECLINED)
 	total["disputes_after_acceptance"] += int(disputed)
 	if row.offer_status in CHANGED:
 		total["changed_offers"] += 1
