@@ -36,8 +36,7 @@ ERROR_DOCTYPE = "Manual Order Error"
 def record(order, found: dict) -> dict:
 	"""One inspection per pickup attempt: two users of the partner recording at once queue on the
 	order's row and the second records over the first while its offer is still open."""
-	frappe.db.get_value("Manual Order", order.name, "name", for_update=True)
-	order.reload()
+	order = frappe.get_doc("Manual Order", order.name, for_update=True)  # the row as it is now
 	check_at_the_door(order)
 	doc = open_inspection(order)
 	device = found_device(found)
@@ -89,7 +88,7 @@ def open_inspection(order):
 	name = frappe.db.get_value(DOCTYPE, {"attempt_key": order.name}, "name", for_update=True)
 	if not name:
 		return frappe.new_doc(DOCTYPE)
-	doc = frappe.get_doc(DOCTYPE, name)
+	doc = frappe.get_doc(DOCTYPE, name, for_update=True)
 	if doc.offer_status not in offers.OPEN:
 		frappe.throw(
 			_("Inspection {0}: its offer is {1}; it is not recorded again.").format(
@@ -312,7 +311,7 @@ def locked(name: str):
 	"""The inspection, its row locked: a double click or two users queue here."""
 	if not frappe.db.get_value(DOCTYPE, name, "name", for_update=True):
 		frappe.throw(_("Inspection {0} does not exist.").format(name), frappe.DoesNotExistError)
-	return frappe.get_doc(DOCTYPE, name)
+	return frappe.get_doc(DOCTYPE, name, for_update=True)  # a locking read: the row as it is now
 
 
 def approve(name: str) -> dict:

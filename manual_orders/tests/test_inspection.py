@@ -53,8 +53,8 @@ def photo_of(user: str, label: str = "screen") -> str:
 		file = frappe.get_doc(
 			{
 				"doctype": "File",
-				"file_name": f"{label}-{frappe.generate_hash(length=6)}.jpg",
-				"content": b"\xff\xd8 photo " + frappe.generate_hash(length=12).encode(),
+				"file_name": f"{label}-{frappe.generate_hash(length=6)}.png",
+				"content": b"\x89PNG photo " + frappe.generate_hash(length=12).encode(),
 				"is_private": 1,
 			}
 		).insert()
@@ -391,11 +391,12 @@ class TestTheCustomersYes(InspectionTestCase):
 
 	def test_declining_fails_the_pickup_and_keeps_the_places_booked(self):
 		order, inspection = self.ready_offer()
-		load = frappe.db.get_value(
-			"Pickup Partner Load",
-			{"pickup_partner": order.pickup_partner, "pickup_date": order.pickup_date},
-			"booked",
+		partner_place = {"pickup_partner": order.pickup_partner, "pickup_date": order.pickup_date}
+		places = (
+			frappe.db.get_value("Pickup Partner Load", partner_place, "assigned"),
+			frappe.db.get_value("Pickup Slot Load", order.slot_booking, "booked"),
 		)
+		self.assertEqual(places[0] > 0 and places[1] > 0, True)
 		with as_user(PARTNER_USER):
 			api.send_offer_code(inspection)
 			result = api.decline_offer(inspection)
@@ -406,13 +407,12 @@ class TestTheCustomersYes(InspectionTestCase):
 			(status.pickup_status, status.pickup_failure_reason, status.picked_up),
 			("Pickup Failed", "Customer Rejected Price", 0),
 		)
-		self.assertEqual(
-			frappe.db.get_value(
-				"Pickup Partner Load",
-				{"pickup_partner": order.pickup_partner, "pickup_date": order.pickup_date},
-				"booked",
+		self.assertEqual(  # the partner's place and the slot are not given back for that day
+			(
+				frappe.db.get_value("Pickup Partner Load", partner_place, "assigned"),
+				frappe.db.get_value("Pickup Slot Load", order.slot_booking, "booked"),
 			),
-			load,
+			places,
 		)
 		with as_user(PARTNER_USER), self.assertRaises(OfferNotAccepted):
 			api.accept_offer(inspection, code_sent(inspection))
@@ -506,9 +506,9 @@ class TestTrustAndRaces(InspectionTestCase):
 	@committed
 	def test_two_users_of_the_partner_recording_at_once_give_one_inspection(self):
 		make_user("partner.three@manual-orders.test", "Pickup Partner")
-		frappe.get_doc("Pickup Partner", "Test Alpha").append(
-			"users", {"user": "partner.three@manual-orders.test"}
-		).parent.save()
+		partner = frappe.get_doc("Pickup Partner", "Test Alpha")
+		partner.append("users", {"user": "partner.three@manual-orders.test"})
+		partner.save()
 		order = created()
 		at_the_door(order)
 		frappe.db.commit()  # nosemgrep
