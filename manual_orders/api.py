@@ -377,3 +377,17 @@ def discard_order_error(error: str, reason: str) -> str:
 	doc = frappe.get_doc("Manual Order Error", error)
 	doc.discard(reason)
 	return doc.name
+
+
+@frappe.whitelist(methods=["GET"])
+def door_pickup(order: str) -> dict:
+	"""One pickup on the partner's phone (/pickups): the order, the inspection form's choices
+	(models, questions and answers, accessories) and the current offer, money in integer paise."""
+	from manual_orders.pickup import door as pickup_door
+
+	doc = created_order_for_pickup(order)
+	if not (permissions.sees_all() or doc.pickup_partner in pickup_status.partners_of()):
+		frappe.throw(
+			_("Only the assigned pickup partner and managers see this pickup."), frappe.PermissionError
+		)
+	return pickup_door.pickup(doc)
