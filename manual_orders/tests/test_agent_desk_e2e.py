@@ -22,6 +22,7 @@ from manual_orders.tests.utils import (
 	SiteTestCase,
 	as_user,
 	delete_orders,
+	inspect_as_agreed,
 	make_lead,
 	make_pickup_partner,
 	make_user,
@@ -138,6 +139,10 @@ class TestAgentDesk(SiteTestCase):
 				page.get_by_role("button", name="Pickup").click()
 				page.locator(".dropdown-menu.show .dropdown-item", has_text="Out for Pickup").click()
 				page.wait_for_function("cur_frm.doc.pickup_status === 'Out for Pickup'")
+				# Picked Up needs the customer's yes: the device is found as agreed at the door
+				frappe.db.rollback()  # a fresh snapshot: the server committed Out for Pickup
+				inspect_as_agreed(order, PARTNER_USER)
+				frappe.db.commit()  # nosemgrep: the served site must see the inspection
 
 				evidence = page.request.post(
 					page.base_url + "/api/method/upload_file",
