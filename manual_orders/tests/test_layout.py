@@ -29,6 +29,7 @@ LAYERS = {
 	"manual_orders.manual_orders": 5,
 	"manual_orders.overrides": 5,
 	"manual_orders.api": 6,
+	"manual_orders.www": 6,
 	"manual_orders.hooks": 6,
 	"manual_orders.setup": 6,
 	"manual_orders.patches": 7,
