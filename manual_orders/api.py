@@ -19,6 +19,9 @@ from manual_orders.permissions import records as permissions
 from manual_orders.pickup import inspection as pickup_inspection
 from manual_orders.pickup import places as pickup_places
 from manual_orders.pickup import status as pickup_status
+from manual_orders.settlement import books as settlement_books
+from manual_orders.settlement import settle
+from manual_orders.settlement import webhook as payout_signature
 from manual_orders.sop import dlt, rules, texts
 
 ADDRESS_FIELDS = ("address_line1", "address_line2", "city", "state", "pincode")
@@ -391,3 +394,44 @@ def door_pickup(order: str) -> dict:
 			_("Only the assigned pickup partner and managers see this pickup."), frappe.PermissionError
 		)
 	return pickup_door.pickup(doc)
+
+
+# SOP §6 "instant payment at pickup": the books, the payout and its webhook (settlement/).
+FINANCE_ROLES = ("Accounts Manager", "Accounts User")
+
+
+def check_finance() -> None:
+	if not (permissions.sees_all() or set(FINANCE_ROLES) & set(frappe.get_roles())):
+		frappe.throw(_("Only managers and finance users settle a payout."), frappe.PermissionError)
+
+
+@frappe.whitelist(methods=["POST"])
+def record_manual_payout(order: str, utr: str) -> str:
+	"""No payout API (or a transfer made by hand): the bank's UTR settles the payout, and the
+	same Payment Entry follows. Managers and finance users."""
+	check_finance()
+	return settle.record_manual_utr(created_order_for_pickup(order).name, utr)
+
+
+@frappe.whitelist(methods=["POST"])
+def retry_payout(order: str) -> str:
+	"""A failed or reversed payout, again, under a new idempotency key (managers and finance)."""
+	check_finance()
+	name = settle.retry(created_order_for_pickup(order).name)
+	frappe.db.commit()  # nosemgrep: the retry stands before the provider is called
+	if settlement_books.settings().payouts_enabled:
+		settle.send(name)
+	return frappe.db.get_value("Manual Order Payout", name, "status")
+
+
+@frappe.whitelist(allow_guest=True, methods=["POST"])
+def payout_webhook():
+	"""RazorpayX payout webhooks (`payout.processed`, `payout.reversed`, `payout.failed`),
+	signed with the webhook secret; a wrong or missing signature changes nothing (403)."""
+	raw_body = frappe.request.get_data(cache=True)
+	secret = settlement_books.settings().get_password("webhook_secret", raise_exception=False) or ""
+	if not payout_signature.signature_is_valid(
+		secret, raw_body, frappe.get_request_header("X-Razorpay-Signature")
+	):
+		return Response("invalid signature", status=403, mimetype="text/plain")
+	return settle.apply_webhook(raw_body, frappe.get_request_header("X-Razorpay-Event-Id"))

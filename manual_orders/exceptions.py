@@ -123,6 +123,14 @@ class OfferApprovalRefused(SOPViolation):
 	"""An offer that is not awaiting approval, or a manager approving their own inspection's offer."""
 
 
+class SettlementNotConfigured(frappe.ValidationError):
+	"""Manual Order Settlement Settings lack what the books need (company, warehouse, ...)."""
+
+
+class PayoutRefused(frappe.ValidationError):
+	"""A payout that may not be made, retried or recorded: already paid, in flight, or not the caller's."""
+
+
 class DltTemplateMismatch(frappe.ValidationError):
 	"""An SMS text that the operators would drop: it does not fill its registered DLT template."""
 

@@ -37,6 +37,8 @@ scheduler_events = {
 			"manual_orders.accountability.flush_refusals",
 			"manual_orders.pickup.sla.mark_sla_breaches",
 			"manual_orders.leavers.handover.hand_over_leavers_work",
+			# SOP §6: picked-up devices not booked yet, payouts whose last call had no answer
+			"manual_orders.settlement.settle.retry_unsettled",
 		],
 	},
 	# SOP §4C: drafts whose quoted price lapsed end their attempt; the Lead goes back to follow-up

@@ -71,13 +71,14 @@ class ManualOrdersNotification(Notification):
 		"""No try/except here, unlike Frappe's `send`: a message that cannot be recorded
 		fails the order's transaction instead of being lost.
 
+		`doc.flags.message_context` adds values to the text (a payout's amount and UTR).
 		A consent code (`doc.flags.consent_code`) is never stored readable: the message keeps
 		****** in its place and the real text is encrypted for the sender alone.
 		"""
 		if self.channel == "WhatsApp" and not whatsapp_settings().enabled:
 			return
 		secret = doc.flags.consent_code or {}
-		context = {"doc": doc, "alert": self, "comments": None, **secret}
+		context = {"doc": doc, "alert": self, "comments": None, **(doc.flags.message_context or {}), **secret}
 		rendered = render(self.message, context)
 		stored, masked_context = rendered, context
 		if secret:
@@ -190,4 +191,7 @@ def sample_context(alert) -> dict:
 		"offer_price": "₹21,500",
 		"offer_reason": "Screen condition Cracked +1",
 		"offer_reasons": "Screen condition: Minor scratches → Cracked (-₹7,500)",
+		# a payout made (settlement/settle.py)
+		"paid_amount": "₹21,500",
+		"utr": "HDFCR52026120312",
 	}

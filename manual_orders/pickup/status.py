@@ -9,6 +9,7 @@ from manual_orders.exceptions import DuplicateImei, throw_violations
 from manual_orders.permissions.records import partners_query, sees_all
 from manual_orders.pickup.sla import late, mark_breached
 from manual_orders.pickup.todos import close_todos
+from manual_orders.settlement import settle
 from manual_orders.sop import offers, pickups
 
 
@@ -60,6 +61,8 @@ def update_pickup(
 	order.save(ignore_permissions=True)
 	if status in (pickups.PICKED_UP, pickups.PICKUP_FAILED):
 		close_todos(order, "Closed")
+	if status == pickups.PICKED_UP:
+		settle.after_pickup(order)  # SOP §6: paid at pickup, booked in ERPNext
 
 
 def record_imei(order, imei: str) -> list[str]:

@@ -10,7 +10,7 @@ uninstall should have removed: all zeros means it removed everything.
 
 import frappe
 
-from manual_orders.setup.install import ROLES, lead_has_disposition
+from manual_orders.setup.install import CUSTOM_COLUMNS, ROLES, has_column
 from manual_orders.setup.workflow import ACTIONS, STATES
 
 MODULE = "Manual Orders"
@@ -43,7 +43,7 @@ def leftovers() -> dict:
 	return {
 		"DocType": frappe.db.count("DocType", {"module": MODULE}),
 		"Custom Field": frappe.db.count("Custom Field", {"module": MODULE})
-		+ frappe.db.count("Custom Field", {"dt": "Lead", "fieldname": "disposition"}),
+		+ sum(frappe.db.count("Custom Field", {"dt": dt, "fieldname": f}) for dt, f in CUSTOM_COLUMNS),
 		"Property Setter": frappe.db.count("Property Setter", {"module": MODULE}),
 		"Report": frappe.db.count("Report", {"module": MODULE}),
 		"Number Card": frappe.db.count("Number Card", {"module": MODULE}),
@@ -56,5 +56,5 @@ def leftovers() -> dict:
 		"Workflow State": frappe.db.count("Workflow State", {"name": ("in", list(STATES))}),
 		"Workflow Action Master": frappe.db.count("Workflow Action Master", {"name": ("in", ACTIONS)}),
 		"Module Def": frappe.db.count("Module Def", {"name": MODULE}),
-		"Lead column": int(lead_has_disposition()),
+		**{f"{dt} column {f}": int(has_column(dt, f)) for dt, f in CUSTOM_COLUMNS},
 	}

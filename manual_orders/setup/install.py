@@ -69,17 +69,22 @@ def before_uninstall():
 	delete_roles()
 
 
+# The columns the app's Custom Fields add to ERPNext's tables.
+CUSTOM_COLUMNS = (("Lead", "disposition"), ("Supplier", "seller_mobile_no"))
+
+
 def after_uninstall():
-	"""Frappe deletes the app's Custom Fields but keeps their columns; drop the Lead's too."""
-	custom_field = frappe.db.exists("Custom Field", {"dt": "Lead", "fieldname": "disposition"})
-	if not custom_field and lead_has_disposition():
-		frappe.db.sql_ddl("alter table `tabLead` drop column `disposition`")
-		frappe.clear_cache(doctype="Lead")
+	"""Frappe deletes the app's Custom Fields but keeps their columns; drop them too."""
+	for doctype, column in CUSTOM_COLUMNS:
+		custom_field = frappe.db.exists("Custom Field", {"dt": doctype, "fieldname": column})
+		if not custom_field and has_column(doctype, column):
+			frappe.db.sql_ddl(f"alter table `tab{doctype}` drop column `{column}`")
+			frappe.clear_cache(doctype=doctype)
 
 
-def lead_has_disposition() -> bool:
+def has_column(doctype: str, column: str) -> bool:
 	"""Asks MariaDB itself: frappe.db.has_column answers from a cache."""
-	return bool(frappe.db.sql("show columns from `tabLead` like 'disposition'"))
+	return bool(frappe.db.sql(f"show columns from `tab{doctype}` like %s", column))
 
 
 def ensure_records():

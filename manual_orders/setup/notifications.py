@@ -16,6 +16,8 @@ PARTNER_WHATSAPP_NAME = "Pickup Partner Assigned - WhatsApp"
 CONSENT_CODE_NAME = "Manual Order Consent Code - SMS"
 OFFER_CODE_SMS_NAME = "Pickup Offer Code - SMS"
 OFFER_CODE_WHATSAPP_NAME = "Pickup Offer Code - WhatsApp"
+PAYOUT_PAID_SMS_NAME = "Manual Order Paid - SMS"
+PAYOUT_PAID_WHATSAPP_NAME = "Manual Order Paid - WhatsApp"
 
 ORDER_ID = "{{ doc.name }}"
 PICKUP_DATE = "{{ frappe.utils.formatdate(doc.pickup_date) }}"
@@ -70,6 +72,38 @@ OFFER_CODE_WHATSAPP_PARAMETERS = "\n".join(
 		"{{ otp_minutes }}",
 	]
 )
+
+
+# Sent when a payout is processed (manual_orders.settlement.settle.finish).
+PAYOUT_PAID_METHOD = "payout_processed"
+PAYOUT_PAID_SMS_MESSAGE = texts.payout_paid_message(ORDER_ID, "{{ paid_amount }}", "{{ utr }}")
+PAYOUT_PAID_WHATSAPP_TEMPLATE = "manual_order_paid"
+# {{1}} name, {{2}} Order ID, {{3}} amount, {{4}} UTR
+PAYOUT_PAID_WHATSAPP_PARAMETERS = "\n".join(
+	["{{ doc.customer_name }}", ORDER_ID, "{{ paid_amount }}", "{{ utr }}"]
+)
+
+
+def payout_paid_docs(common: dict, recipients: list[dict]) -> list[dict]:
+	paid = {**common, "event": "Method", "method": PAYOUT_PAID_METHOD}
+	return [
+		{
+			**paid,
+			"name": PAYOUT_PAID_SMS_NAME,
+			"channel": "SMS",
+			"message": PAYOUT_PAID_SMS_MESSAGE,
+			"dlt_template_text": dlt.template_from_message(PAYOUT_PAID_SMS_MESSAGE),
+			"recipients": [{"receiver_by_document_field": "mobile_no"}],
+		},
+		{
+			**paid,
+			"name": PAYOUT_PAID_WHATSAPP_NAME,
+			"channel": "WhatsApp",
+			"subject": PAYOUT_PAID_WHATSAPP_TEMPLATE,
+			"message": PAYOUT_PAID_WHATSAPP_PARAMETERS,
+			"recipients": recipients,
+		},
+	]
 
 
 def offer_code_docs(common: dict) -> list[dict]:
@@ -139,6 +173,7 @@ def notification_docs() -> list[dict]:
 			"recipients": [{"receiver_by_document_field": "mobile_no"}],
 		},
 		*offer_code_docs(common),
+		*payout_paid_docs(common, recipients),
 	]
 
 

@@ -22,6 +22,9 @@ CONSENT_CODE_MESSAGE = _(
 OFFER_CODE_MESSAGE = _(
 	"Order {0}: after inspection we offer {1}, not {2}. Why: {3}. To accept, tell code {4} to our pickup partner; it expires in {5} minutes."
 )
+PAYOUT_PAID_MESSAGE = _(
+	"Your order {0}: we have paid you {1}. Bank reference (UTR) {2}. Thank you for selling to us."
+)
 
 
 def call_script(estimated_price, translate=lambda text: text) -> str:
@@ -81,3 +84,8 @@ def offer_code_message(
 ) -> str:
 	"""SOP §6: a changed offer at the door; the customer's yes is the code read to the partner."""
 	return translate(OFFER_CODE_MESSAGE).format(order_id, new_price, old_price, reason, code, minutes)
+
+
+def payout_paid_message(order_id: str, amount: str, utr: str, translate=lambda text: text) -> str:
+	"""SOP §6's third step done: the customer is told the money left, with the bank's reference."""
+	return translate(PAYOUT_PAID_MESSAGE).format(order_id, amount, utr)

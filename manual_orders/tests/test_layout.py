@@ -22,6 +22,7 @@ LAYERS = {
 	"manual_orders.setup.notifications": 3,
 	"manual_orders.consent_evidence": 4,
 	"manual_orders.pickup": 4,
+	"manual_orders.settlement": 4,
 	"manual_orders.messaging": 4,
 	"manual_orders.leavers": 4,
 	"manual_orders.accountability": 4,

@@ -1,0 +1,399 @@
+"""SOP §6 "instant payment at pickup": a picked-up device is booked and its seller paid, once.
+
+1. `book`: the Supplier, the Item, the Purchase Invoice (stock in under the serial number) and
+   one **Manual Order Payout** (Queued), in the order's row lock: a second worker finds it.
+2. `send`: the payout API is called under the payout's row lock (`SKIP LOCKED`: a second
+   worker leaves it), with an idempotency key derived from the order and the attempt, the same
+   on every retry. After a timeout or a 5xx the next try asks the provider first.
+3. What the provider said (its answer, a webhook) is recorded as a **Manual Order Payout
+   Event** and committed before anything acts on it; events are applied in order of rank, so a
+   late or repeated one changes nothing (`payouts.next_status`).
+4. `finish`: on *Processed*, ERPNext's Payment Entry (the UTR as its reference), the customer's
+   "paid" message, and the destination masked on the order and its versions.
+"""
+
+import json
+
+import frappe
+from frappe import _
+from frappe.utils import now_datetime
+from frappe.utils.password import get_decrypted_password
+
+from manual_orders.exceptions import PayoutRefused
+from manual_orders.settlement import books, payouts
+from manual_orders.settlement import razorpayx as provider
+from manual_orders.settlement import webhook as provider_webhook
+from manual_orders.setup.notifications import PAYOUT_PAID_METHOD
+from manual_orders.shortcuts import notifications
+from manual_orders.sop import formats, offers
+
+PAYOUT = "Manual Order Payout"
+EVENT = "Manual Order Payout Event"
+QUEUE = "short"
+
+
+def after_pickup(order) -> None:
+	"""Picked Up: settlement runs after the partner's request commits, in a job of its own."""
+	frappe.enqueue(
+		"manual_orders.settlement.settle.settle",
+		queue=QUEUE,
+		order=order.name,
+		enqueue_after_commit=True,
+		job_id=f"manual_orders:settle:{order.name}",
+		deduplicate=True,
+	)
+
+
+def settle(order: str) -> str | None:
+	"""The scheduler's and the job's entry: book what is missing, then pay through the API."""
+	name = book(order)
+	frappe.db.commit()  # nosemgrep: the books stand before any money moves
+	if name and books.settings().payouts_enabled:
+		send(name)
+	return name
+
+
+# 1. The books
+
+
+def book(order_name: str) -> str:
+	"""The Purchase Invoice and the Queued payout, once per order, whoever runs it."""
+	order = frappe.get_doc("Manual Order", order_name, for_update=True)
+	existing = frappe.db.get_value(PAYOUT, {"manual_order": order.name}, "name", for_update=True)
+	if existing:
+		return existing
+	check_bought(order)
+	books.check_books_configured()
+	final = accepted_price(order)
+	serial = serial_no(order)
+	supplier = books.supplier_for(order)
+	invoice = books.purchase_invoice(order, supplier, books.item_for(order.device_model), final, serial)
+	payout = frappe.get_doc(
+		{
+			"doctype": PAYOUT,
+			"manual_order": order.name,
+			"status": payouts.QUEUED,
+			"amount": final,
+			"amount_paise": final * 100,
+			"currency": "INR",
+			"method": order.payment_method,
+			"destination": destination_of(order),
+			"destination_masked": payouts.mask_destination(destination_of(order)),
+			"ifsc_code": order.ifsc_code if order.payment_method == "Bank Transfer" else None,
+			"pickup_city": order.city,
+			"pickup_partner": order.pickup_partner,
+			"supplier": supplier,
+			"purchase_invoice": invoice,
+			"serial_no": serial,
+			"attempt": 1,
+			"idempotency_key": payouts.idempotency_key(order.name, 1),
+		}
+	)
+	payout.flags.server_write = True
+	payout.insert(ignore_permissions=True)
+	return payout.name
+
+
+def check_bought(order) -> None:
+	if order.docstatus != 1 or order.pickup_status != "Picked Up":
+		frappe.throw(
+			_("Order {0} is not picked up; only a picked-up device is paid for.").format(order.name),
+			exc=PayoutRefused,
+		)
+
+
+def accepted_price(order) -> int:
+	"""The final price the customer said yes to at the door (SOP §6), in whole rupees."""
+	row = frappe.db.get_value(
+		"Pickup Inspection", {"attempt_key": order.name}, ["offer_status", "final_price"], as_dict=True
+	)
+	if not row or row.offer_status not in offers.BOUGHT:
+		frappe.throw(_("Order {0} has no accepted offer to pay.").format(order.name), exc=PayoutRefused)
+	return int(row.final_price)
+
+
+def serial_no(order) -> str:
+	"""The IMEI recorded at pickup, else the serial number the inspection recorded."""
+	number = order.imei or frappe.db.get_value("Pickup Inspection", {"attempt_key": order.name}, "serial_no")
+	if not number:
+		frappe.throw(
+			_("Order {0}: neither an IMEI nor a serial number was recorded at the door.").format(order.name),
+			exc=PayoutRefused,
+		)
+	return number
+
+
+def destination_of(order) -> str:
+	return order.upi_id if order.payment_method == "UPI" else order.bank_account_number
+
+
+# 2. The payout API
+
+
+def send(name: str) -> str:
+	"""Calls the provider for a Queued payout, holding its row; another worker skips it."""
+	row = frappe.db.sql(
+		f"select name, status from `tab{PAYOUT}` where name = %s for update skip locked", name, as_dict=True
+	)
+	if not row or row[0].status != payouts.QUEUED:
+		return row[0].status if row else "busy"
+	payout = frappe.get_doc(PAYOUT, name)
+	try:
+		answer = provider.pay(client(), **payout_request(payout), lookup_first=bool(payout.calls))
+	except provider.PayoutUnknown as unknown:  # a timeout or a 5xx: ask before any new try
+		return note_call(payout, str(unknown))
+	except provider.PayoutRejected as rejected:
+		record_event(payout.name, "API", "payout.rejected", {"error": str(rejected)}, status="rejected")
+		return apply(payout.name, "rejected", error=str(rejected))
+	record_event(payout.name, "API", f"payout.{answer.status}", answer.raw, answer=answer)
+	return apply(payout.name, answer.status, answer=answer)
+
+
+def client() -> provider.PayoutClient:
+	config = books.settings()
+	return provider.PayoutClient(
+		base_url=config.api_base_url,
+		key_id=config.key_id,
+		key_secret=config.get_password("key_secret", raise_exception=False) or "",
+		account_number=config.account_number,
+		timeout=float(config.timeout_seconds or 10),
+	)
+
+
+def payout_request(payout) -> dict:
+	order = frappe.db.get_value(
+		"Manual Order", payout.manual_order, ["customer_name", "mobile_no"], as_dict=True
+	)
+	destination = get_decrypted_password(PAYOUT, payout.name, "destination", raise_exception=False)
+	is_upi = payout.method == "UPI"
+	return {
+		"name": order.customer_name,
+		"contact": order.mobile_no,
+		"reference_id": payout.idempotency_key,
+		"idempotency_key": payout.idempotency_key,
+		"amount_paise": int(payout.amount_paise),
+		"upi_id": destination if is_upi else None,
+		"bank_account": None if is_upi else destination,
+		"ifsc": None if is_upi else payout.ifsc_code,
+		"mode": "UPI" if is_upi else (books.settings().bank_mode or "IMPS"),
+		"narration": f"Buyback {payout.manual_order}"[:30],
+	}
+
+
+def note_call(payout, error: str) -> str:
+	"""The provider may or may not have the payout: the next try asks it first."""
+	frappe.db.set_value(
+		PAYOUT,
+		payout.name,
+		{"calls": (payout.calls or 0) + 1, "last_error": error[:500]},
+		update_modified=False,
+	)
+	frappe.db.commit()  # nosemgrep: the call is on record whatever happens next
+	return payouts.QUEUED
+
+
+# 3. What the provider said
+
+
+def record_event(payout: str | None, source: str, event: str, body, answer=None, status=None, event_id=None):
+	"""Kept as received, committed before it is acted on; a repeated event id records nothing."""
+	doc = frappe.get_doc(
+		{
+			"doctype": EVENT,
+			"payout": payout,
+			"source": source,
+			"event_id": event_id or f"{source}:{frappe.generate_hash(length=20)}",
+			"event": event,
+			"provider_status": status or (answer.status if answer else None),
+			"provider_payout_id": answer.id if answer else None,
+			"utr": answer.utr if answer else None,
+			"amount_paise": answer.amount_paise if answer else None,
+			"body": body if isinstance(body, str) else json.dumps(body, default=str)[:100000],
+		}
+	)
+	doc.flags.server_write = True
+	try:
+		with frappe.db.savepoint("payout_event"):
+			doc.insert(ignore_permissions=True)
+	except (frappe.DuplicateEntryError, frappe.UniqueValidationError):
+		return None
+	frappe.db.commit()  # nosemgrep: what the provider said is on record before anything acts on it
+	return doc.name
+
+
+def apply(name: str, provider_status: str, answer=None, error: str | None = None) -> str:
+	"""Moves the payout as the provider says, never backwards; Processed finishes the settlement."""
+	payout = frappe.get_doc(PAYOUT, name, for_update=True)
+	new = payouts.next_status(payout.status, provider_status)
+	changes = {"calls": (payout.calls or 0) + (1 if answer or error else 0)}
+	if answer:
+		changes.update(
+			provider_payout_id=answer.id or payout.provider_payout_id, utr=answer.utr or payout.utr
+		)
+		if answer.amount_paise is not None and int(answer.amount_paise) != int(payout.amount_paise):
+			changes["last_error"] = _("The provider paid {0} paise; the payout is {1} paise.").format(
+				answer.amount_paise, payout.amount_paise
+			)
+	if error:
+		changes["last_error"] = error[:500]
+	if new:
+		changes["status"] = new
+	payout.update(changes)
+	payout.flags.server_write = True
+	payout.save(ignore_permissions=True)
+	if new == payouts.PROCESSED:
+		finish(payout)
+	elif new == payouts.REVERSED:
+		reverse(payout)
+	frappe.db.commit()  # nosemgrep: a webhook or a job: its own transaction
+	return payout.status
+
+
+# 4. Paid
+
+
+def finish(payout) -> None:
+	"""ERPNext's Payment Entry with the UTR, the customer's message, the destination masked."""
+	if not payout.payment_entry:
+		entry = books.payment_entry(payout.purchase_invoice, payout.utr)
+		payout.db_set({"payment_entry": entry, "processed_at": now_datetime()}, update_modified=False)
+	order = frappe.get_doc("Manual Order", payout.manual_order)
+	order.flags.message_context = {"paid_amount": formats.format_inr(payout.amount), "utr": payout.utr}
+	notifications.run_notifications(order, PAYOUT_PAID_METHOD)
+	mask_order(order, payout)
+
+
+def reverse(payout) -> None:
+	"""The bank sent the money back: the invoice is unpaid again and the payout waits for a manager."""
+	if payout.payment_entry:
+		books.cancel_payment_entry(payout.payment_entry)
+	payout.db_set({"reversed_at": now_datetime(), "payment_entry": None}, update_modified=False)
+	frappe.get_doc("Manual Order", payout.manual_order).add_comment(
+		"Info", _("Payout {0} was reversed by the bank; a manager retries it.").format(payout.name)
+	)
+
+
+def mask_order(order, payout) -> None:
+	"""After the payout only the last 4 characters stay on the order and in its versions."""
+	full = get_decrypted_password(PAYOUT, payout.name, "destination", raise_exception=False) or ""
+	masked = payouts.mask_destination(full)
+	field = "upi_id" if payout.method == "UPI" else "bank_account_number"
+	if not full or order.get(field) == masked:
+		return
+	frappe.db.set_value("Manual Order", order.name, field, masked, update_modified=False)
+	for version in frappe.get_all(
+		"Version", filters={"ref_doctype": "Manual Order", "docname": order.name}, fields=["name", "data"]
+	):
+		if full in (version.data or ""):
+			frappe.db.set_value("Version", version.name, "data", version.data.replace(full, masked))
+
+
+# The managers' paths
+
+
+def retry(order: str) -> str:
+	"""A reversed or failed payout, again to the same destination, under a new idempotency key."""
+	name = frappe.db.get_value(PAYOUT, {"manual_order": order}, "name", for_update=True)
+	if not name:
+		frappe.throw(_("Order {0} has no payout to retry.").format(order), exc=PayoutRefused)
+	payout = frappe.get_doc(PAYOUT, name, for_update=True)
+	if payout.status not in (payouts.FAILED, payouts.REVERSED):
+		frappe.throw(
+			_("Payout {0} is {1}; only a failed or reversed payout is retried.").format(
+				payout.name, _(payout.status)
+			),
+			exc=PayoutRefused,
+		)
+	attempt = (payout.attempt or 1) + 1
+	payout.update(
+		{
+			"status": payouts.QUEUED,
+			"attempt": attempt,
+			"idempotency_key": payouts.idempotency_key(order, attempt),
+			"provider_payout_id": None,
+			"utr": None,
+			"calls": 0,
+			"last_error": None,
+		}
+	)
+	payout.flags.server_write = True
+	payout.save(ignore_permissions=True)
+	return payout.name
+
+
+def record_manual_utr(order: str, utr: str) -> str:
+	"""No gateway (or a transfer made by hand): a manager's recorded UTR settles the payout."""
+	utr = formats.text(utr).upper()
+	if not utr or not utr.isalnum() or not (12 <= len(utr) <= 22) or not utr.isascii():
+		frappe.throw(
+			_("UTR: enter the bank's 12 to 22 letter-and-digit reference of the transfer."),
+			exc=PayoutRefused,
+		)
+	name = book(order)
+	payout = frappe.get_doc(PAYOUT, name, for_update=True)
+	if payout.status not in (payouts.QUEUED, payouts.FAILED, payouts.REVERSED) or (
+		payout.status == payouts.QUEUED and payout.calls
+	):
+		frappe.throw(
+			_("Payout {0} is {1} with the payout API; it cannot be recorded as a manual transfer.").format(
+				payout.name, _(payout.status)
+			),
+			exc=PayoutRefused,
+		)
+	record_event(payout.name, "Manual", "manual.transfer", {"utr": utr, "by": frappe.session.user})
+	payout = frappe.get_doc(PAYOUT, name, for_update=True)
+	payout.update({"status": payouts.PROCESSED, "utr": utr, "recorded_by": frappe.session.user})
+	payout.flags.server_write = True
+	payout.save(ignore_permissions=True)
+	finish(payout)
+	return payout.name
+
+
+def retry_unsettled() -> None:
+	"""Every 5 minutes: picked-up orders not booked yet, and payouts whose last call had no answer."""
+	if not frappe.db.get_single_value(books.SETTINGS, "company"):
+		return
+	for order in frappe.db.sql_list(
+		f"""select o.name from `tabManual Order` o left join `tab{PAYOUT}` p on p.manual_order = o.name
+		where o.docstatus = 1 and o.pickup_status = 'Picked Up' and p.name is null limit 100"""
+	):
+		try_settle(order)
+	if books.settings().payouts_enabled:
+		for name in frappe.get_all(PAYOUT, filters={"status": payouts.QUEUED}, pluck="name", limit=100):
+			send(name)
+
+
+def try_settle(order: str) -> None:
+	try:
+		settle(order)
+	except Exception:
+		frappe.db.rollback()
+		frappe.log_error(title=_("Settlement of {0}").format(order))
+
+
+def apply_webhook(raw_body: bytes, event_id: str | None) -> dict:
+	"""A signed webhook: recorded as received, then applied once; repeats and late ones change nothing."""
+	event = provider_webhook.parse_event(raw_body)
+	if event is None:
+		return {"status": "ignored"}
+	payout = frappe.db.get_value(PAYOUT, {"provider_payout_id": event.payout_id}, "name") or (
+		frappe.db.get_value(PAYOUT, {"idempotency_key": event.reference_id}, "name")
+		if event.reference_id
+		else None
+	)
+	answer = frappe._dict(
+		id=event.payout_id, status=event.status, utr=event.utr, amount_paise=event.amount_paise
+	)
+	recorded = record_event(
+		payout,
+		"Webhook",
+		event.event,
+		raw_body.decode("utf-8", "replace"),
+		answer=answer,
+		event_id=event_id or event.event_id,
+	)
+	if not recorded:
+		return {"status": "duplicate"}
+	if not payout:
+		return {"status": "unknown payout"}
+	return {"status": apply(payout, event.status, answer=answer, error=event.failure_reason or None)}
