@@ -53,10 +53,11 @@ def supplier_for(order) -> str:
 		}
 	)
 	supplier.flags.ignore_permissions = True
+	frappe.db.savepoint("seller")
 	try:
-		with frappe.db.savepoint("seller"):
-			supplier.insert()
+		supplier.insert()
 	except (frappe.DuplicateEntryError, frappe.UniqueValidationError):  # the same seller, at once
+		frappe.db.rollback(save_point="seller")
 		return frappe.db.get_value("Supplier", {"seller_mobile_no": order.mobile_no}, "name")
 	return supplier.name
 

@@ -235,6 +235,7 @@ def load_demo() -> dict:
 		)
 	load_partners()
 	load_leads()
+	load_settlement()
 	frappe.db.commit()  # nosemgrep: run from the CLI, not a request
 	return {
 		doctype: frappe.db.count(doctype)
@@ -247,6 +248,45 @@ def load_demo() -> dict:
 			"Lead",
 		)
 	}
+
+
+def load_settlement() -> None:
+	"""Where a bought device lands (issue 24), on the site's first company, where admins left
+	the settlement settings empty: a buy-back Warehouse, a Supplier Group for sellers, an Item
+	Group for devices, and the company's cash account to pay from (manual UTRs; no payout API)."""
+	company = frappe.db.get_value("Company", {}, "name", order_by="creation asc")
+	if not company or frappe.db.get_single_value("Manual Order Settlement Settings", "warehouse"):
+		return
+	settings = frappe.get_single("Manual Order Settlement Settings")
+	abbr = frappe.db.get_value("Company", company, "abbr")
+	insert_if_missing(
+		"Supplier Group",
+		"Device Sellers",
+		supplier_group_name="Device Sellers",
+		parent_supplier_group="All Supplier Groups",
+	)
+	insert_if_missing(
+		"Item Group",
+		"Bought-back Devices",
+		item_group_name="Bought-back Devices",
+		parent_item_group="All Item Groups",
+	)
+	warehouse = f"Buy-back Stores - {abbr}"
+	if not frappe.db.exists("Warehouse", warehouse):
+		frappe.get_doc(
+			{"doctype": "Warehouse", "warehouse_name": "Buy-back Stores", "company": company}
+		).insert(ignore_permissions=True)
+	settings.update(
+		{
+			"company": company,
+			"warehouse": warehouse,
+			"supplier_group": "Device Sellers",
+			"item_group": "Bought-back Devices",
+			"paid_from_account": frappe.db.get_value("Company", company, "default_cash_account")
+			or frappe.db.get_value("Account", {"company": company, "account_type": "Cash", "is_group": 0}),
+		}
+	)
+	settings.save(ignore_permissions=True)
 
 
 def load_questions():

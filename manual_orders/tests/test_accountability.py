@@ -237,7 +237,7 @@ class TestAccountability(SiteTestCase):
 
 		created_by(AGENT)
 		workspace = frappe.get_doc("Workspace", "Manual Orders")
-		assert len(workspace.number_cards) == 10 and len(workspace.charts) == 3
+		assert len(workspace.number_cards) == 11 and len(workspace.charts) == 3
 		with as_user(MANAGER):
 			for card in workspace.number_cards:
 				doc = frappe.get_doc("Number Card", card.number_card_name)

@@ -280,6 +280,7 @@ def delete_orders(names) -> None:
 		)
 		frappe.db.delete("Manual Order Price Dispute", {"manual_order": name})
 		delete_inspections(name)
+		delete_payouts(name)
 		frappe.db.delete("Version", {"ref_doctype": "Manual Order", "docname": name})
 		frappe.db.delete("Comment", {"reference_doctype": "Manual Order", "reference_name": name})
 		frappe.db.delete("Manual Order", {"name": name})
@@ -300,6 +301,27 @@ def delete_inspections(order: str) -> None:
 	frappe.db.delete("Pickup Inspection", {"manual_order": order})
 
 
+def delete_payouts(order: str) -> None:
+	"""An order's payout and what its provider said (the ERPNext documents stay, as in the books)."""
+	for payout in frappe.get_all("Manual Order Payout", filters={"manual_order": order}, pluck="name"):
+		frappe.db.delete("Manual Order Payout Event", {"payout": payout})
+		frappe.db.delete("__Auth", {"doctype": "Manual Order Payout", "name": payout})
+		frappe.db.delete("Version", {"ref_doctype": "Manual Order Payout", "docname": payout})
+	frappe.db.delete("Manual Order Payout", {"manual_order": order})
+
+
+def random_imei() -> str:
+	"""A valid IMEI (Luhn check digit) no test used before: the stock ledger keeps every serial."""
+	import random
+
+	digits = [random.randint(0, 9) for _ in range(14)]
+	total = 0
+	for position, digit in enumerate(reversed(digits)):
+		value = digit * 2 if position % 2 == 0 else digit
+		total += value - 9 if value > 9 else value
+	return "".join(map(str, digits)) + str((10 - total % 10) % 10)
+
+
 def found_as_agreed(order: str) -> dict:
 	"""What a partner records at the door for the device exactly as the stored order describes it."""
 	doc = frappe.get_doc("Manual Order", order)
@@ -312,6 +334,7 @@ def found_as_agreed(order: str) -> dict:
 		"powers_on": 1,
 		"account_lock_removed": 1,
 		"imei_blocked": 0,
+		"serial_no": f"SN-{doc.name}",
 	}
 
 
