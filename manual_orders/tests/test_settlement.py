@@ -376,3 +376,52 @@ def events_of(payout: str) -> list[dict]:
 		json.loads(body)
 		for body in frappe.get_all("Manual Order Payout Event", filters={"payout": payout}, pluck="body")
 	]
+
+
+class TestReconciliation(SettlementTestCase):
+	@committed
+	def test_the_settlement_report_lists_mismatches_and_agrees_with_the_general_ledger(self):
+		from manual_orders.manual_orders.report.buy_back_settlement import buy_back_settlement as report
+
+		with gateway(None):
+			paid_order, unpaid_order, unbooked_order = picked_up(), picked_up(), picked_up()
+			settle.settle(paid_order)
+			settle.settle(unpaid_order)
+			with as_user(MANAGER):
+				api.record_manual_payout(paid_order, self.utr)
+		filters = {"pickup_partner": "Test Alpha", "view": "Totals"}
+		with as_user(MANAGER):
+			rows = report.execute(filters)[1]
+			problems = {r["manual_order"]: r["problem"] for r in report.execute({**filters, "view": "Mismatches"})[1]}
+		ours = {paid_order, unpaid_order, unbooked_order}
+		self.assertEqual(
+			{order: problems.get(order) for order in ours},
+			{paid_order: None, unpaid_order: "Invoiced, not paid", unbooked_order: "Picked up, not invoiced"},
+		)
+		payouts = [payout_of(paid_order), payout_of(unpaid_order)]
+		vouchers = [p.purchase_invoice for p in payouts] + [p.payment_entry for p in payouts if p.payment_entry]
+		payable = frappe.get_cached_value(
+			"Company", frappe.db.get_single_value(SETTINGS, "company"), "default_payable_account"
+		)
+		balance = frappe.db.sql(
+			"""select sum(credit - debit) from `tabGL Entry`
+			where account = %s and voucher_no in %s and is_cancelled = 0""",
+			(payable, tuple(vouchers)),
+		)[0][0]
+		self.assertEqual(balance, 30500)  # the unpaid one's invoice
+		# the report's rows for these orders: today's, this city, this partner (other tests' too)
+		mine = [r for r in rows if r["pickup_partner"] == "Test Alpha"]
+		invoiced = sum(r["invoiced_amount"] for r in mine)
+		paid = sum(r["paid_amount"] for r in mine)
+		others = frappe.db.sql(
+			"""select ifnull(sum(gl.credit - gl.debit), 0) from `tabGL Entry` gl
+			where gl.account = %s and gl.is_cancelled = 0 and gl.voucher_no in (
+				select p.purchase_invoice from `tabManual Order Payout` p
+				join `tabManual Order` o on o.name = p.manual_order
+				where o.pickup_partner = 'Test Alpha' and date(o.picked_up_at) = curdate()
+				union select p.payment_entry from `tabManual Order Payout` p
+				join `tabManual Order` o on o.name = p.manual_order
+				where o.pickup_partner = 'Test Alpha' and date(o.picked_up_at) = curdate() and p.payment_entry is not null)""",
+			payable,
+		)[0][0]
+		self.assertEqual(invoiced - paid, others)  # the report's outstanding is the Creditors balance
