@@ -15,6 +15,8 @@ from manual_orders.leavers import access, handover
 from manual_orders.permissions import side_doors
 from manual_orders.permissions.query_fields import guard as query_guard
 from manual_orders.pickup import inspection as pickup_inspection
+from manual_orders.settlement import books as settlement_books
+from manual_orders.settlement import settle
 from manual_orders.sop import dlt, evidence, offers, otp, pickups, rules, texts
 from manual_orders.tests.utils import SiteTestCase, make_order
 
@@ -54,6 +56,8 @@ class TestTranslations(SiteTestCase):
 			query_guard,
 			offers,
 			pickup_inspection,
+			settlement_books,
+			settle,
 		):
 			source = Path(module.__file__).read_text()
 			sources |= set(re.findall(r'_\(\s*"((?:[^"\\]|\\.)*)"', source))
@@ -65,6 +69,7 @@ class TestTranslations(SiteTestCase):
 			texts.PARTNER_ASSIGNED_MESSAGE,
 			texts.CONSENT_CODE_MESSAGE,
 			texts.OFFER_CODE_MESSAGE,
+			texts.PAYOUT_PAID_MESSAGE,
 			*texts.NEXT_STEPS,
 			"Device",
 			"Price range",
