@@ -414,10 +414,40 @@ def record_manual_payout(order: str, utr: str) -> str:
 
 
 @frappe.whitelist(methods=["POST"])
-def retry_payout(order: str) -> str:
-	"""A failed or reversed payout, again, under a new idempotency key (managers and finance)."""
+def send_payout_destination_code(
+	order: str,
+	payment_method: str,
+	upi_id: str | None = None,
+	bank_account_number: str | None = None,
+	ifsc_code: str | None = None,
+) -> dict:
+	"""A corrected destination for a failed or reversed payout needs the customer's yes: a code to
+	their mobile number, bound to that destination (managers and finance)."""
 	check_finance()
-	name = settle.retry(created_order_for_pickup(order).name)
+	return settle.send_destination_code(
+		created_order_for_pickup(order).name, payment_method, upi_id, bank_account_number, ifsc_code
+	)
+
+
+@frappe.whitelist(methods=["POST"])
+def retry_payout(
+	order: str,
+	code: str | None = None,
+	payment_method: str | None = None,
+	upi_id: str | None = None,
+	bank_account_number: str | None = None,
+	ifsc_code: str | None = None,
+) -> str:
+	"""A failed or reversed payout, again, under a new idempotency key (managers and finance):
+	to the same destination, or with `payment_method` and the customer's `code`, to a corrected one."""
+	check_finance()
+	name = created_order_for_pickup(order).name
+	if payment_method:
+		name = settle.retry_to_corrected_destination(
+			name, code, payment_method, upi_id, bank_account_number, ifsc_code
+		)
+	else:
+		name = settle.retry(name)
 	frappe.db.commit()  # nosemgrep: the retry stands before the provider is called
 	if settlement_books.settings().payouts_enabled:
 		settle.send(name)

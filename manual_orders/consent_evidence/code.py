@@ -16,46 +16,60 @@ from manual_orders.sop import evidence, otp
 CODE_DOCTYPE = "Manual Order Consent Code"
 
 
-def last_code(order: str, for_update: bool = False, inspection: str | None = None):
-	"""The last code sent for the order's consent, or for the offer of `inspection`."""
+# A code is for the order's consent (neither set), the offer of a `pickup_inspection`, or a
+# corrected destination of a `payout`: each looks only at its own codes.
+SCOPE = "ifnull(pickup_inspection, '') = %s and ifnull(payout, '') = %s"
+
+
+def last_code(order: str, for_update: bool = False, inspection: str | None = None, payout: str | None = None):
+	"""The last code sent for the order's consent, the offer of `inspection`, or `payout`."""
 	rows = frappe.db.sql(
 		f"""select name, code_hash, terms_fingerprint, expires_at, attempts, status, creation
-		from `tab{CODE_DOCTYPE}` where manual_order = %s and ifnull(pickup_inspection, '') = %s
+		from `tab{CODE_DOCTYPE}` where manual_order = %s and {SCOPE}
 		order by creation desc, name desc limit 1
 		{"for update" if for_update else ""}""",
-		(order, inspection or ""),
+		(order, inspection or "", payout or ""),
 		as_dict=True,
 	)
 	return rows[0] if rows else None
 
 
-def codes_sent_since(order: str, since, inspection: str | None = None) -> int:
+def codes_sent_since(order: str, since, inspection: str | None = None, payout: str | None = None) -> int:
 	return frappe.db.count(
 		CODE_DOCTYPE,
 		{
 			"manual_order": order,
 			"pickup_inspection": inspection or ("is", "not set"),
+			"payout": payout or ("is", "not set"),
 			"creation": (">=", since),
 		},
 	)
 
 
-def replace_codes(order: str, inspection: str | None = None) -> None:
+def replace_codes(order: str, inspection: str | None = None, payout: str | None = None) -> None:
 	"""Codes still waiting for an answer stop working (new terms, or a new code)."""
 	frappe.db.sql(
 		f"""update `tab{CODE_DOCTYPE}` set status = %s
-		where manual_order = %s and ifnull(pickup_inspection, '') = %s and status = %s""",
-		(otp.REPLACED, order, inspection or "", otp.SENT),
+		where manual_order = %s and {SCOPE} and status = %s""",
+		(otp.REPLACED, order, inspection or "", payout or "", otp.SENT),
 	)
 
 
-def store_code(order: str, fingerprint: str, code_hash: str, minutes: int, inspection: str | None = None):
+def store_code(
+	order: str,
+	fingerprint: str,
+	code_hash: str,
+	minutes: int,
+	inspection: str | None = None,
+	payout: str | None = None,
+):
 	"""Only the HMAC of the code is kept, with the terms it was sent for."""
 	return frappe.get_doc(
 		{
 			"doctype": CODE_DOCTYPE,
 			"manual_order": order,
 			"pickup_inspection": inspection,
+			"payout": payout,
 			"status": otp.SENT,
 			"attempts": 0,
 			"sent_by": frappe.session.user,

@@ -194,4 +194,5 @@ def sample_context(alert) -> dict:
 		# a payout made (settlement/settle.py)
 		"paid_amount": "₹21,500",
 		"utr": "HDFCR52026120312",
+		"new_destination": "••••7890",
 	}

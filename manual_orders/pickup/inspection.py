@@ -336,7 +336,7 @@ def send_code(name: str) -> dict:
 		return {**summary(doc), "sent": False, "expires_at": last.expires_at}
 	since = otp.rate_window_start(now)
 	sent = consent_code.codes_sent_since(order.name, since, doc.name)
-	throw_violations([offers.offer_code_violation(v) for v in otp.check_send_rate(sent)])
+	throw_violations([offers.code_violation(v) for v in otp.check_send_rate(sent)])
 	consent_code.replace_codes(order.name, doc.name)
 	code = otp.new_code()
 	record = consent_code.store_code(
@@ -402,7 +402,7 @@ def accept(name: str, code: str) -> dict:
 		now_datetime(),
 		get_settings()["otp_max_attempts"],
 	)
-	violations = [offers.offer_code_violation(v) for v in verdict.violations]
+	violations = [offers.code_violation(v) for v in verdict.violations]
 	if verdict.counts_attempt:
 		consent_code.count_attempt(row, verdict)
 		return {"accepted": False, "attempts_left": verdict.attempts_left, "message": violations[0].render(_)}

@@ -18,15 +18,17 @@ from contextlib import contextmanager
 import frappe
 from frappe import _
 from frappe.utils import now_datetime
-from frappe.utils.password import get_decrypted_password
+from frappe.utils.password import get_decrypted_password, get_encryption_key
 
-from manual_orders.exceptions import PayoutRefused
+from manual_orders.consent_evidence import code as codes
+from manual_orders.exceptions import OfferNotAccepted, PayoutRefused, throw_violations
+from manual_orders.settings import get_settings
 from manual_orders.settlement import books, payouts
 from manual_orders.settlement import razorpayx as provider
 from manual_orders.settlement import webhook as provider_webhook
-from manual_orders.setup.notifications import PAYOUT_PAID_METHOD
+from manual_orders.setup.notifications import DESTINATION_CODE_METHOD, PAYOUT_PAID_METHOD
 from manual_orders.shortcuts import notifications
-from manual_orders.sop import formats, offers
+from manual_orders.sop import formats, offers, otp, rules
 
 PAYOUT = "Manual Order Payout"
 EVENT = "Manual Order Payout Event"
@@ -337,6 +339,99 @@ def retry(order: str) -> str:
 	payout.flags.server_write = True
 	payout.save(ignore_permissions=True)
 	return payout.name
+
+
+# A corrected destination: the customer's own yes, by a code to their mobile number
+
+
+def destination_fingerprint(payout: str, method: str, destination: str, ifsc: str | None) -> str:
+	import hashlib
+
+	return hashlib.sha256(f"{payout}\n{method}\n{destination}\n{ifsc or ''}".encode()).hexdigest()
+
+
+def corrected_destination(
+	method: str, upi_id=None, bank_account=None, ifsc=None
+) -> tuple[str, str, str | None]:
+	"""The new destination, normalised and checked as at consent (SOP §4E)."""
+	throw_violations(rules.check_payment(method, upi_id, bank_account, ifsc))
+	if method == "UPI":
+		return method, formats.normalise_upi_id(upi_id), None
+	return method, formats.normalise_bank_account(bank_account), formats.normalise_ifsc(ifsc)
+
+
+def retryable_payout(order: str):
+	name = frappe.db.get_value(PAYOUT, {"manual_order": order}, "name", for_update=True)
+	payout = frappe.get_doc(PAYOUT, name, for_update=True) if name else None
+	if not payout or payout.status not in (payouts.FAILED, payouts.REVERSED):
+		frappe.throw(
+			_("Order {0}: only a failed or reversed payout goes to a corrected destination.").format(order),
+			exc=PayoutRefused,
+		)
+	return payout
+
+
+def send_destination_code(order: str, method: str, upi_id=None, bank_account=None, ifsc=None) -> dict:
+	"""A code to the customer's mobile number, bound to the corrected destination it confirms."""
+	payout = retryable_payout(order)
+	method, destination, ifsc = corrected_destination(method, upi_id, bank_account, ifsc)
+	fingerprint = destination_fingerprint(payout.name, method, destination, ifsc)
+	now = now_datetime()
+	throw_violations(
+		otp.check_send_rate(codes.codes_sent_since(order, otp.rate_window_start(now), payout=payout.name))
+	)
+	codes.replace_codes(order, payout=payout.name)
+	code = otp.new_code()
+	minutes = get_settings()["otp_expiry_minutes"]
+	key = get_encryption_key()
+	record = codes.store_code(
+		order, fingerprint, otp.code_hash(key, payout.name, fingerprint, code), minutes, payout=payout.name
+	)
+	doc = frappe.get_doc("Manual Order", order)
+	doc.flags.consent_code = {
+		"otp": code,
+		"otp_minutes": minutes,
+		"new_destination": payouts.mask_destination(destination),
+	}
+	doc.flags.outbox_messages = []
+	notifications.run_notifications(doc, DESTINATION_CODE_METHOD)
+	return {"sent": bool(doc.flags.outbox_messages), "expires_at": record.expires_at}
+
+
+def retry_to_corrected_destination(
+	order: str, code: str, method: str, upi_id=None, bank_account=None, ifsc=None
+) -> str:
+	"""The customer read back the code for this destination: the next attempt goes there."""
+	payout = retryable_payout(order)
+	method, destination, ifsc = corrected_destination(method, upi_id, bank_account, ifsc)
+	fingerprint = destination_fingerprint(payout.name, method, destination, ifsc)
+	row = codes.last_code(order, for_update=True, payout=payout.name)
+	key = get_encryption_key()
+	verdict = otp.judge(
+		codes.as_sent_code(row),
+		code,
+		fingerprint,
+		lambda entered: otp.code_hash(key, payout.name, fingerprint, entered),
+		now_datetime(),
+		get_settings()["otp_max_attempts"],
+	)
+	if verdict.counts_attempt:
+		codes.count_attempt(row, verdict)
+		frappe.db.commit()  # nosemgrep: a wrong attempt counts whatever the answer
+	if not verdict.verified:
+		frappe.throw(offers.code_violation(verdict.violations[0]).render(_), exc=OfferNotAccepted)
+	codes.mark_verified(row, now_datetime())
+	payout.update(
+		{
+			"method": method,
+			"destination": destination,
+			"destination_masked": payouts.mask_destination(destination),
+			"ifsc_code": ifsc,
+		}
+	)
+	payout.flags.server_write = True
+	payout.save(ignore_permissions=True)
+	return retry(order)
 
 
 def record_manual_utr(order: str, utr: str) -> str:

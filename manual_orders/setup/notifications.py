@@ -18,6 +18,7 @@ OFFER_CODE_SMS_NAME = "Pickup Offer Code - SMS"
 OFFER_CODE_WHATSAPP_NAME = "Pickup Offer Code - WhatsApp"
 PAYOUT_PAID_SMS_NAME = "Manual Order Paid - SMS"
 PAYOUT_PAID_WHATSAPP_NAME = "Manual Order Paid - WhatsApp"
+DESTINATION_CODE_NAME = "Manual Order Payout Destination Code - SMS"
 
 ORDER_ID = "{{ doc.name }}"
 PICKUP_DATE = "{{ frappe.utils.formatdate(doc.pickup_date) }}"
@@ -81,6 +82,13 @@ PAYOUT_PAID_WHATSAPP_TEMPLATE = "manual_order_paid"
 # {{1}} name, {{2}} Order ID, {{3}} amount, {{4}} UTR
 PAYOUT_PAID_WHATSAPP_PARAMETERS = "\n".join(
 	["{{ doc.customer_name }}", ORDER_ID, "{{ paid_amount }}", "{{ utr }}"]
+)
+
+
+# Sent when a manager asks (manual_orders.api.send_payout_destination_code) after a reversal.
+DESTINATION_CODE_METHOD = "send_payout_destination_code"
+DESTINATION_CODE_MESSAGE = texts.destination_code_message(
+	ORDER_ID, "{{ new_destination }}", "{{ otp }}", "{{ otp_minutes }}"
 )
 
 
@@ -174,6 +182,16 @@ def notification_docs() -> list[dict]:
 		},
 		*offer_code_docs(common),
 		*payout_paid_docs(common, recipients),
+		{
+			**common,
+			"name": DESTINATION_CODE_NAME,
+			"event": "Method",
+			"method": DESTINATION_CODE_METHOD,
+			"channel": "SMS",
+			"message": DESTINATION_CODE_MESSAGE,
+			"dlt_template_text": dlt.template_from_message(DESTINATION_CODE_MESSAGE),
+			"recipients": [{"receiver_by_document_field": "mobile_no"}],
+		},
 	]
 
 

@@ -380,23 +380,22 @@ def check_can_approve(status: str, inspected_by: str, approver: str) -> list[Vio
 	return []
 
 
-# The consent code's verdicts (sop/otp.py), told about the offer at the door.
+# The consent code's verdicts (sop/otp.py), for the other codes a customer reads back: the offer
+# at the door, a corrected payout destination.
 OFFER_CODE_MESSAGES = {
-	"OTP-NONE": _("Offer code: no code was sent for this offer; send one first."),
-	"OTP-USED": _("Offer code: this code was already used."),
-	"OTP-LOCKED": _("Offer code: {0} wrong codes were entered; this code is locked. Send a new code."),
-	"OTP-EXPIRED": _("Offer code: the code has expired; send a new code."),
-	"OTP-TERMS": _("Offer code: the code was sent for another offer; send a new code for this one."),
-	"OTP-WRONG": _("Offer code: wrong code; {0} attempts left. Ask the customer to read the code again."),
-	"OTP-WRONG-LAST": _("Offer code: wrong code; this code is now locked. Send a new code."),
-	"OTP-RATE": _(
-		"Offer code: {0} codes were sent for this order in the last hour; wait before sending another."
-	),
+	"OTP-NONE": _("Code: no code was sent for this yet; send one first."),
+	"OTP-USED": _("Code: this code was already used."),
+	"OTP-LOCKED": _("Code: {0} wrong codes were entered; this code is locked. Send a new code."),
+	"OTP-EXPIRED": _("Code: the code has expired; send a new code."),
+	"OTP-TERMS": _("Code: the code was sent for other terms; send a new code for these."),
+	"OTP-WRONG": _("Code: wrong code; {0} attempts left. Ask the customer to read the code again."),
+	"OTP-WRONG-LAST": _("Code: wrong code; this code is now locked. Send a new code."),
+	"OTP-RATE": _("Code: {0} codes were sent for this order in the last hour; wait before sending another."),
 }
 
 
-def offer_code_violation(violation: Violation) -> Violation:
-	"""A consent-code violation with the offer's words (the last wrong attempt has its own)."""
+def code_violation(violation: Violation) -> Violation:
+	"""A consent-code violation in a code's own words (the last wrong attempt has its own)."""
 	rule = violation.rule
 	key = "OTP-WRONG-LAST" if rule == "OTP-WRONG" and not violation.params else rule
 	message = OFFER_CODE_MESSAGES.get(key)

@@ -22,6 +22,9 @@ CONSENT_CODE_MESSAGE = _(
 OFFER_CODE_MESSAGE = _(
 	"Order {0}: after inspection we offer {1}, not {2}. Why: {3}. To accept, tell code {4} to our pickup partner; it expires in {5} minutes."
 )
+DESTINATION_CODE_MESSAGE = _(
+	"Order {0}: to be paid to {1} instead, tell code {2} to our team on the call. It expires in {3} minutes."
+)
 PAYOUT_PAID_MESSAGE = _(
 	"Your order {0}: we have paid you {1}. Bank reference (UTR) {2}. Thank you for selling to us."
 )
@@ -89,3 +92,10 @@ def offer_code_message(
 def payout_paid_message(order_id: str, amount: str, utr: str, translate=lambda text: text) -> str:
 	"""SOP §6's third step done: the customer is told the money left, with the bank's reference."""
 	return translate(PAYOUT_PAID_MESSAGE).format(order_id, amount, utr)
+
+
+def destination_code_message(
+	order_id: str, destination: str, code: str, minutes, translate=lambda text: text
+) -> str:
+	"""A payout sent back by the bank goes to a corrected destination only with the customer's code."""
+	return translate(DESTINATION_CODE_MESSAGE).format(order_id, destination, code, minutes)

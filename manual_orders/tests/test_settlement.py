@@ -392,14 +392,18 @@ class TestReconciliation(SettlementTestCase):
 		filters = {"pickup_partner": "Test Alpha", "view": "Totals"}
 		with as_user(MANAGER):
 			rows = report.execute(filters)[1]
-			problems = {r["manual_order"]: r["problem"] for r in report.execute({**filters, "view": "Mismatches"})[1]}
+			problems = {
+				r["manual_order"]: r["problem"] for r in report.execute({**filters, "view": "Mismatches"})[1]
+			}
 		ours = {paid_order, unpaid_order, unbooked_order}
 		self.assertEqual(
 			{order: problems.get(order) for order in ours},
 			{paid_order: None, unpaid_order: "Invoiced, not paid", unbooked_order: "Picked up, not invoiced"},
 		)
 		payouts = [payout_of(paid_order), payout_of(unpaid_order)]
-		vouchers = [p.purchase_invoice for p in payouts] + [p.payment_entry for p in payouts if p.payment_entry]
+		vouchers = [p.purchase_invoice for p in payouts] + [
+			p.payment_entry for p in payouts if p.payment_entry
+		]
 		payable = frappe.get_cached_value(
 			"Company", frappe.db.get_single_value(SETTINGS, "company"), "default_payable_account"
 		)
@@ -425,3 +429,52 @@ class TestReconciliation(SettlementTestCase):
 			payable,
 		)[0][0]
 		self.assertEqual(invoiced - paid, others)  # the report's outstanding is the Creditors balance
+
+
+class TestCorrectedDestination(SettlementTestCase):
+	@committed
+	def test_a_reversed_payout_goes_to_a_corrected_upi_id_only_with_the_customers_code(self):
+		import re
+
+		from manual_orders.messaging import outbox
+
+		with gateway(self.server):
+			order = picked_up()
+			settle.settle(order)
+			[made] = self.server.created()
+			raw, signature = self.server.webhook(made["id"], "payout.reversed")
+			self.assertEqual(post_webhook(raw, signature)[0], 200)
+			frappe.db.rollback()
+			new = {"payment_method": "UPI", "upi_id": "ravi.new@okaxis"}
+			with as_user(AGENT), self.assertRaises(frappe.PermissionError):
+				api.send_payout_destination_code(order, **new)
+			with as_user(MANAGER):
+				self.assertTrue(api.send_payout_destination_code(order, **new)["sent"])
+			message = frappe.get_all(
+				"Manual Order Message",
+				filters={"manual_order": order, "notification": notifications.DESTINATION_CODE_NAME},
+				fields=["name", "message"],
+			)[0]
+			code = re.search(
+				r"code (\d{6})",
+				get_decrypted_password("Manual Order Message", message.name, outbox.SECRET_FIELD),
+			).group(1)
+			self.assertNotIn(code, message.message)
+			self.assertIn("••••axis", message.message)
+			with (
+				as_user(MANAGER),
+				self.assertRaises(frappe.ValidationError),
+			):  # the code is for that UPI ID only
+				api.retry_payout(order, code=code, payment_method="UPI", upi_id="someone.else@okaxis")
+			with as_user(MANAGER):
+				self.assertEqual(api.retry_payout(order, code=code, **new), "Processing")
+			payout = payout_of(order)
+			self.assertEqual((payout.attempt, payout.destination_masked), (2, "••••axis"))
+			self.assertEqual(
+				get_decrypted_password("Manual Order Payout", payout.name, "destination"), "ravi.new@okaxis"
+			)
+			self.assertEqual(len(self.server.created()), 2)
+			self.assertIn(
+				b"ravi.new@okaxis",
+				[r["body"] for r in self.server.requests if r["path"] == "/v1/fund_accounts"][-1],
+			)

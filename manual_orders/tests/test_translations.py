@@ -70,6 +70,7 @@ class TestTranslations(SiteTestCase):
 			texts.CONSENT_CODE_MESSAGE,
 			texts.OFFER_CODE_MESSAGE,
 			texts.PAYOUT_PAID_MESSAGE,
+			texts.DESTINATION_CODE_MESSAGE,
 			*texts.NEXT_STEPS,
 			"Device",
 			"Price range",
