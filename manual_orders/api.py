@@ -239,7 +239,9 @@ def assign_pickup_partner(order: str, partner: str) -> str:
 	if not permissions.sees_all():
 		frappe.throw(_("Only managers assign pickup partners."), frappe.PermissionError)
 	doc = created_order_for_pickup(order)
+	pickup_inspection.check_reassignable(doc)
 	pickup_places.reassign(doc, partner)
+	pickup_inspection.follow_partner(doc)
 	return doc.pickup_partner
 
 
@@ -360,7 +362,9 @@ def decline_offer(inspection: str) -> dict:
 
 def inspection_for_partner(name: str) -> str:
 	"""The stored inspection, if the caller is its partner's user or a manager; 403 otherwise."""
-	stored = frappe.db.get_value("Pickup Inspection", name, ["name", "pickup_partner"], as_dict=True)
+	stored = frappe.db.get_value(
+		"Pickup Inspection", name, ["name", "pickup_partner", "manual_order"], as_dict=True
+	)
 	if (
 		not stored
 		or not frappe.has_permission("Pickup Inspection", "read", stored.name)

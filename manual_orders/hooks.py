@@ -106,7 +106,14 @@ has_permission = {
 
 doc_events = {
 	# Files attached to orders: checked against the order (permissions/files.py)
-	"File": {"before_validate": "manual_orders.permissions.files.check_attachment"},
+	# (and evidence, inspection photos and the CEIR look-up, is never moved or published; before
+	# Frappe's own validate moves a file whose privacy changed)
+	"File": {
+		"before_validate": [
+			"manual_orders.permissions.files.check_attachment",
+			"manual_orders.permissions.files.check_evidence_kept",
+		]
+	},
 	"Document Follow": {"validate": "manual_orders.permissions.follow.check_follow"},
 	"User": {
 		"validate": "manual_orders.permissions.follow.no_follow_digest_for_partners",

@@ -9,7 +9,7 @@ import frappe
 from frappe import _
 from frappe.core.doctype.file.file import File
 
-from manual_orders.permissions.records import acts_for_partner, app_doctypes, reads_all
+from manual_orders.permissions.records import acts_for_partner, app_doctypes, inspection_query, reads_all
 
 # Files attached to an order: Frappe checks neither the order on attach, nor who else's file
 # a new File record points at (a private file is served to the owner of any File with its URL).
@@ -25,12 +25,43 @@ def file_query(user: str | None = None) -> str:
 	if reads_all(user):
 		return ""
 	escaped = frappe.db.escape(user)
-	guarded = ", ".join(frappe.db.escape(doctype) for doctype in ATTACHMENT_OWNERS)
+	owners = {
+		**{doctype: query.format(user=escaped) for doctype, query in ATTACHMENT_OWNERS.items()},
+		INSPECTION: f"select `name` from `tabPickup Inspection` where {inspection_query(user)}",
+	}
+	guarded = ", ".join(frappe.db.escape(doctype) for doctype in owners)
 	own = " or ".join(
-		f"(`tabFile`.`attached_to_doctype` = {frappe.db.escape(doctype)} and `tabFile`.`attached_to_name` in ({query.format(user=escaped)}))"
-		for doctype, query in ATTACHMENT_OWNERS.items()
+		f"(`tabFile`.`attached_to_doctype` = {frappe.db.escape(doctype)} and `tabFile`.`attached_to_name` in ({query}))"
+		for doctype, query in owners.items()
 	)
 	return f"(ifnull(`tabFile`.`attached_to_doctype`, '') not in ({guarded}) or {own})"
+
+
+INSPECTION = "Pickup Inspection"
+# Evidence: the photos behind an offer at the door, and the CEIR look-up of a pickup. Once kept,
+# nobody moves, publishes, replaces or deletes them through a client path (the owner included).
+EVIDENCE_FIELDS = ("attached_to_doctype", "attached_to_name", "attached_to_field", "is_private", "file_url")
+
+
+def is_evidence(doctype: str | None, field: str | None) -> bool:
+	return doctype == INSPECTION or (doctype == "Manual Order" and field == "imei_evidence")
+
+
+def check_evidence_kept(doc, method=None) -> None:
+	"""`File.before_validate` and `on_trash`: evidence stays as the server kept it, checked before
+	Frappe moves (privacy changed) or deletes (trash) the file on disk."""
+	if doc.flags.ignore_permissions or frappe.flags.in_install or frappe.flags.in_uninstall:
+		return
+	stored = frappe.db.get_value("File", doc.name, EVIDENCE_FIELDS, as_dict=True) if doc.name else None
+	if not stored or not is_evidence(stored.attached_to_doctype, stored.attached_to_field):
+		return
+	if method == "on_trash" or any(doc.get(field) != stored.get(field) for field in EVIDENCE_FIELDS):
+		frappe.throw(
+			_("{0} is evidence of {1} {2}; it is kept as it is.").format(
+				doc.file_name or doc.name, _(stored.attached_to_doctype), stored.attached_to_name
+			),
+			frappe.PermissionError,
+		)
 
 
 def has_file_permission(doc, ptype=None, user=None) -> bool | None:
@@ -122,6 +153,10 @@ class ManualOrdersFile(File):
 	def validate(self):
 		super().validate()
 		check_attachment(self)  # again, on the URL as Frappe decoded it (`%2D` and the like)
+
+	def on_trash(self):
+		check_evidence_kept(self, "on_trash")  # before Frappe's own on_trash deletes it on disk
+		super().on_trash()
 
 	def is_downloadable(self) -> bool:
 		return (

@@ -50,7 +50,7 @@ def record(order, found: dict) -> dict:
 	if blocked:
 		return end_blocked(doc, order, blocked)
 	catalogue = offer_catalogue(order.device_model, device.device_model)
-	throw_violations(offers.check_found(device, catalogue))
+	throw_violations(offers.check_found(device, catalogue, order.device_type))
 	offer = offers.make_offer(
 		agreed_device(order),
 		int(order.estimated_price or 0),
@@ -233,6 +233,7 @@ def end_blocked(doc, order, blocked: str) -> dict:
 	doc.update({"offer_status": offers.BLOCKED, "blocking_reason": reason, "offer_price": 0})
 	doc.update({"decided_by": frappe.session.user, "decided_at": now_datetime()})
 	save(doc)
+	order.flags.door_reason = True
 	pickup_status.update_pickup(order, pickups.PICKUP_FAILED, failure_reason=reason)
 	return summary(doc)
 
@@ -242,7 +243,7 @@ def end_blocked(doc, order, blocked: str) -> dict:
 
 def photo_files(doc, photos: dict) -> dict:
 	"""Each photo the caller names must be a file they uploaded (the CEIR evidence's rule)."""
-	files = {}
+	files, loaded = {}, {}
 	if not isinstance(photos, dict):
 		photos = {}
 	attached_to = frappe._dict(doctype=DOCTYPE, name=doc.name or "")  # a new one: unattached files only
@@ -250,6 +251,8 @@ def photo_files(doc, photos: dict) -> dict:
 		if not formats.text(url):
 			continue
 		name = pickup_status.evidence_file(formats.text(url), attached_to)
+		if name and not frappe.db.get_value("File", name, "is_private"):
+			name = None  # a public upload is anybody's to read: evidence is private from the start
 		if not name:
 			frappe.throw(
 				_("Photo: {0} is not a file you uploaded for this pickup; take the photo again.").format(
@@ -257,20 +260,16 @@ def photo_files(doc, photos: dict) -> dict:
 				),
 				frappe.PermissionError,
 			)
-		files[formats.text(question)] = frappe.get_doc("File", name)
+		files[formats.text(question)] = loaded.setdefault(name, frappe.get_doc("File", name))
 	return files
 
 
 def attach_photos(doc, photos: dict) -> None:
-	for file in photos.values():
-		file.update(
-			{
-				"attached_to_doctype": DOCTYPE,
-				"attached_to_name": doc.name,
-				"attached_to_field": "conditions",
-				"is_private": 1,
-			}
-		)
+	"""Each File once (one photo may show two answers); the photo's URL is on the inspection's rows."""
+	for file in {file.name: file for file in photos.values()}.values():
+		if (file.attached_to_doctype, file.attached_to_name) == (DOCTYPE, doc.name):
+			continue
+		file.update({"attached_to_doctype": DOCTYPE, "attached_to_name": doc.name, "attached_to_field": None})
 		file.flags.ignore_permissions = True
 		file.save(ignore_permissions=True)
 
@@ -281,11 +280,20 @@ def attach_photos(doc, photos: dict) -> None:
 def draft_errors(doc, order, offer: offers.Offer) -> None:
 	"""One draft Manual Order Error per §7 category found; a re-recorded inspection replaces its drafts."""
 	for name in frappe.get_all(
-		ERROR_DOCTYPE, filters={"pickup_inspection": doc.name, "docstatus": 0}, pluck="name"
+		ERROR_DOCTYPE, filters={"pickup_inspection": doc.name, "docstatus": 0, "discarded": 0}, pluck="name"
 	):
-		frappe.delete_doc(ERROR_DOCTYPE, name, ignore_permissions=True, force=True)
+		frappe.db.delete(ERROR_DOCTYPE, {"name": name})  # an open draft: the new findings replace it
 	findings = offers.error_findings(offer.differences)
+	judged = set(  # a manager already discarded (or confirmed) this finding: it is not drafted again
+		frappe.get_all(
+			ERROR_DOCTYPE,
+			filters={"pickup_inspection": doc.name, "docstatus": ("<", 2)},
+			pluck="error_category",
+		)
+	)
 	for category, found in findings.items():
+		if category in judged:
+			continue
 		error = frappe.get_doc(
 			{
 				"doctype": ERROR_DOCTYPE,
@@ -309,14 +317,20 @@ def draft_errors(doc, order, offer: offers.Offer) -> None:
 
 def locked(name: str):
 	"""The inspection, its row locked: a double click or two users queue here."""
-	if not frappe.db.get_value(DOCTYPE, name, "name", for_update=True):
+	order = frappe.db.get_value(DOCTYPE, name, "manual_order")
+	if not order:
 		frappe.throw(_("Inspection {0} does not exist.").format(name), frappe.DoesNotExistError)
+	frappe.db.get_value("Manual Order", order, "name", for_update=True)  # the order first, as `record` does
+	frappe.db.get_value(DOCTYPE, name, "name", for_update=True)
 	return frappe.get_doc(DOCTYPE, name, for_update=True)  # a locking read: the row as it is now
 
 
 def approve(name: str) -> dict:
 	doc = locked(name)
-	throw_violations(offers.check_can_approve(doc.offer_status, doc.inspected_by, frappe.session.user))
+	acts_for_partner = doc.pickup_partner in pickup_status.partners_of(frappe.session.user)
+	throw_violations(
+		offers.check_can_approve(doc.offer_status, doc.inspected_by, frappe.session.user, acts_for_partner)
+	)
 	doc.update(
 		{"offer_status": offers.READY, "approved_by": frappe.session.user, "approved_at": now_datetime()}
 	)
@@ -427,7 +441,7 @@ def decline(name: str) -> dict:
 	doc = locked(name)
 	if doc.offer_status == offers.DECLINED:
 		return summary(doc)
-	if doc.offer_status not in offers.OPEN:
+	if doc.offer_status not in (offers.READY, offers.CODE_SENT):  # the customer has heard it
 		frappe.throw(
 			_("Offer: an offer that is {0} cannot be declined.").format(_(doc.offer_status or "-")),
 			exc=OfferNotAccepted,
@@ -440,6 +454,7 @@ def decline(name: str) -> dict:
 	save_decision(doc, _("The customer declined the offer of {0} at the door."))
 	order = frappe.get_doc("Manual Order", doc.manual_order)
 	reason = get_settings()["blocking_reasons"][offers.DECLINED_OFFER]
+	order.flags.door_reason = True
 	pickup_status.update_pickup(order, pickups.PICKUP_FAILED, failure_reason=reason)
 	return summary(doc)
 
@@ -457,8 +472,30 @@ def for_order(order_name: str) -> str | None:
 
 
 def may_act(doc) -> bool:
-	"""The inspection's partner's users, and managers."""
-	return sees_all() or doc.pickup_partner in pickup_status.partners_of()
+	"""The users of the partner the order is assigned to now (not the one that inspected it, if a
+	manager reassigned it since), and managers."""
+	partner = frappe.db.get_value("Manual Order", doc.manual_order, "pickup_partner")
+	return sees_all() or (partner == doc.pickup_partner and partner in pickup_status.partners_of())
+
+
+def check_reassignable(order) -> None:
+	"""A device bought at the door (as agreed, or an accepted offer) stays with that partner."""
+	status = frappe.db.get_value(DOCTYPE, {"attempt_key": order.name}, "offer_status")
+	if status in offers.BOUGHT:
+		frappe.throw(
+			_(
+				"Pickup Partner: the device was bought at the door (offer {0}); the pickup is not reassigned."
+			).format(_(status)),
+			title=_("Not Allowed"),
+		)
+
+
+def follow_partner(order) -> None:
+	"""An open inspection goes to the new partner, who records it again; codes sent stop working."""
+	name = for_order(order.name)
+	if name:
+		frappe.db.set_value(DOCTYPE, name, "pickup_partner", order.pickup_partner, update_modified=False)
+		consent_code.replace_codes(order.name, name)
 
 
 def summary(doc) -> dict:

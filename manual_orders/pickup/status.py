@@ -9,6 +9,7 @@ from manual_orders.exceptions import DuplicateImei, throw_violations
 from manual_orders.permissions.records import partners_query, sees_all
 from manual_orders.pickup.sla import late, mark_breached
 from manual_orders.pickup.todos import close_todos
+from manual_orders.settings import get_settings
 from manual_orders.settlement import settle
 from manual_orders.sop import offers, pickups
 
@@ -42,6 +43,8 @@ def update_pickup(
 		violations = offers.check_bought(
 			frappe.db.get_value("Pickup Inspection", {"attempt_key": order.name}, "offer_status")
 		)
+	if not violations and status == pickups.PICKUP_FAILED and not order.flags.door_reason:
+		violations = offers.check_door_reason(failure_reason, get_settings()["blocking_reasons"].values())
 	throw_violations(violations)
 	changes = ["pickup_status", "picked_up"]
 	order.pickup_status = status

@@ -3,7 +3,8 @@
 The provider (RazorpayX Payouts) says queued, pending, processing, processed, reversed, failed,
 cancelled or rejected. The app keeps five statuses and only ever moves forward: a late or a
 repeated event changes nothing, and *Processed* and *Reversed* are final for the provider's
-events (a reversal may follow a processed payout: the bank sent the money back).
+events (a reversal may follow a processed payout: the bank sent the money back; a processed
+event after a failed one is kept, since the money left).
 """
 
 import hashlib
@@ -30,7 +31,9 @@ MOVES = {
 	QUEUED: (PROCESSING, PROCESSED, FAILED, REVERSED),
 	PROCESSING: (PROCESSED, FAILED, REVERSED),
 	PROCESSED: (REVERSED,),
-	FAILED: (),  # a manager retries it as a new attempt
+	# a manager retries it as a new attempt; but a "processed" that comes after "failed" is kept:
+	# the money left, and a retry would pay twice
+	FAILED: (PROCESSED,),
 	REVERSED: (),
 }
 MASK = "••••"

@@ -60,17 +60,29 @@ class PayoutClient:
 			raise PayoutUnknown(f"payout API timed out after {self.timeout:g} s") from None
 		except requests.RequestException as exc:
 			raise PayoutUnknown(f"payout API unreachable ({type(exc).__name__})") from None
-		text = redact(response.text[:300], [self.auth[1]])
+		text = redact(response.text[:300], self.secrets())
 		if response.status_code >= 500:
 			raise PayoutUnknown(f"payout API answered HTTP {response.status_code}: {text}")
 		if response.status_code >= 400:
 			raise PayoutRejected(
-				f"payout API answered HTTP {response.status_code}: {description(response, text)}"
+				f"payout API answered HTTP {response.status_code}: "
+				+ redact(description(response, text), self.secrets())
 			)
 		try:
 			return response.json()
 		except ValueError:
 			raise PayoutUnknown(f"payout API answered HTTP {response.status_code} without JSON") from None
+
+	def secrets(self) -> list[str]:
+		"""What an error text must never carry: the secret, and the Authorization header an API may
+		echo back (`key:secret` and its base64 form)."""
+		import base64
+
+		pair = f"{self.auth[0]}:{self.auth[1]}"
+		return [self.auth[1], pair, base64.b64encode(pair.encode()).decode()]
+
+	def __repr__(self) -> str:
+		return f"PayoutClient({self.base_url!r}, key_id={self.auth[0]!r})"
 
 	def create_contact(self, name: str, contact: str, reference_id: str) -> str:
 		body = {"name": name[:50], "contact": contact, "type": "customer", "reference_id": reference_id}

@@ -24,6 +24,8 @@ CONDITION = "Condition"
 ACCESSORY = "Accessory"
 QUOTE = "Quote"
 DIFFERENCE_KINDS = (MODEL, VARIANT, CONDITION, ACCESSORY, QUOTE)
+DEVICE_KINDS = (MODEL, VARIANT)
+DEVICE_PHOTO = "device"  # the photo key of a model or variant other than agreed (its About screen)
 
 # SOP §7's categories, as Manual Order Error keeps them, for what the inspection found.
 WRONG_MODEL = "Wrong device model or variant"
@@ -131,10 +133,11 @@ def _v(field_name: str, rule: str, message: str, *params) -> list[Violation]:
 # What the partner recorded
 
 
-def check_found(found: Device, catalogue: Catalogue) -> list[Violation]:
-	"""The inspected device must be one the catalogue prices, with every question answered."""
+def check_found(found: Device, catalogue: Catalogue, device_type: str | None = None) -> list[Violation]:
+	"""The inspected device must be one the catalogue prices, of the order's device type (a phone
+	found at the door is a phone model), with every question answered."""
 	model = catalogue.models.get(formats.text(found.device_model))
-	if model is None or not model.supported:
+	if model is None or not model.supported or (device_type and model.device_type != device_type):
 		return _v(
 			"device_model",
 			"SOP-6-INSPECT-MODEL",
@@ -183,17 +186,32 @@ def blocking_check(checks: Checks) -> str | None:
 
 
 def check_photos(differences: tuple[Difference, ...], photos: dict[str, str]) -> list[Violation]:
-	"""A deduction stands only on evidence: each answer that lowers the price has its photo."""
-	missing = [d for d in differences if d.kind == CONDITION and d.amount < 0 and not photos.get(d.key)]
-	return [
-		Violation(
-			"conditions",
-			"SOP-6-INSPECT-PHOTO",
-			_("Conditions: take a photo that shows '{0}: {1}'; it lowers the price by {2}."),
-			(d.label, d.found, formats.format_inr(-d.amount)),
-		)
-		for d in missing
+	"""A deduction stands only on evidence: each answer, and a model or variant other than the one
+	agreed, that lowers the price has its photo (of the defect; of the device's About screen).
+	A missing accessory needs none: the customer sees it is not there."""
+	missing = [
+		d
+		for d in differences
+		if d.kind in (CONDITION, *DEVICE_KINDS) and d.amount < 0 and not photos.get(d.key)
 	]
+	return [photo_violation(d) for d in missing]
+
+
+def photo_violation(difference: Difference) -> Violation:
+	lowers = formats.format_inr(-difference.amount)
+	if difference.kind in DEVICE_KINDS:
+		return Violation(
+			"device_model",
+			"SOP-6-INSPECT-PHOTO",
+			_("Device: take a photo of the device's About screen showing {0}; it lowers the price by {1}."),
+			(difference.found, lowers),
+		)
+	return Violation(
+		"conditions",
+		"SOP-6-INSPECT-PHOTO",
+		_("Conditions: take a photo that shows '{0}: {1}'; it lowers the price by {2}."),
+		(difference.label, difference.found, lowers),
+	)
 
 
 # The offer
@@ -220,7 +238,7 @@ def differences(agreed: Device, found: Device, catalogue: Catalogue) -> tuple[Di
 		was = f"{agreed.device_model} {agreed.variant}".strip()
 		now = f"{found.device_model} {found.variant}".strip()
 		current = replace(current, device_model=found.device_model, variant=found.variant)
-		steps.append((current, Difference(kind, label, was, now, 0)))
+		steps.append((current, Difference(kind, label, was, now, 0, DEVICE_PHOTO)))
 	for question in catalogue.questions_for(found.device_model):
 		answer = found.answers.get(question.name)
 		if answer != agreed.answers.get(question.name):
@@ -291,14 +309,19 @@ def make_offer(
 			lines = (Difference(QUOTE, _("Quote lapsed: today's price"), "", "", change), *lines)
 		price = found_price
 	price = max(int(price), 0)
-	drop = drop_percent(agreed_price, price)
 	return Offer(
 		agreed_price=int(agreed_price),
 		price=price,
 		differences=lines,
-		drop_percent=drop,
-		needs_approval=drop > max(float(approval_percent or 0), 0),
+		drop_percent=drop_percent(agreed_price, price),
+		needs_approval=drop_above(agreed_price, price, approval_percent),
 	)
+
+
+def drop_above(agreed_price: int, price: int, percent) -> bool:
+	"""Exact: a drop of 20.001 % is above 20 %, whatever the shown rounding says."""
+	limit = max(Decimal(str(percent or 0)), Decimal(0))
+	return agreed_price > 0 and Decimal(agreed_price - price) * 100 > limit * Decimal(agreed_price)
 
 
 def drop_percent(agreed_price: int, price: int) -> float:
@@ -363,7 +386,9 @@ def check_can_decide(status: str) -> list[Violation]:
 	return []
 
 
-def check_can_approve(status: str, inspected_by: str, approver: str) -> list[Violation]:
+def check_can_approve(
+	status: str, inspected_by: str, approver: str, approver_acts_for_partner: bool = False
+) -> list[Violation]:
 	if status != AWAITING_APPROVAL:
 		return _v(
 			"offer_status",
@@ -376,6 +401,12 @@ def check_can_approve(status: str, inspected_by: str, approver: str) -> list[Vio
 			"approved_by",
 			"SOP-6-OFFER-OWN",
 			_("Offer: you recorded this inspection; another manager approves its offer."),
+		)
+	if approver_acts_for_partner:
+		return _v(
+			"approved_by",
+			"SOP-6-OFFER-OWN",
+			_("Offer: you act for the pickup partner that made this offer; another manager approves it."),
 		)
 	return []
 
@@ -414,6 +445,21 @@ def check_bought(offer_status: str | None) -> list[Violation]:
 		),
 		offer_status or _("not recorded"),
 	)
+
+
+def check_door_reason(failure_reason, door_reasons) -> list[Violation]:
+	"""The inspection's reasons (a declined offer, no power, an account lock, a blocked IMEI) are
+	recorded by the inspection alone: a partner cannot say "Customer Rejected Price" without an offer."""
+	if formats.text(failure_reason) in set(door_reasons):
+		return _v(
+			"pickup_failure_reason",
+			"SOP-6-FAILURE-REASON",
+			_(
+				"Pickup Failure Reason: {0} is recorded by the inspection at the door; record the inspection instead."
+			),
+			formats.text(failure_reason),
+		)
+	return []
 
 
 def reasons_text(found_differences: tuple[Difference, ...]) -> str:

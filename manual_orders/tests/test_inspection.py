@@ -609,3 +609,144 @@ class TestReports(InspectionTestCase):
 		self.assertEqual(
 			sorted(r["group"] for r in by_reason), sorted(["Accessory", "Variant", "No difference"])
 		)
+
+
+class TestTheReviewsFindings(InspectionTestCase):
+	"""What an adversarial review of the door found, each held against what is stored."""
+
+	@committed
+	def test_the_partner_cannot_delete_detach_or_publish_a_photo_behind_a_price_cut(self):
+		order = created()
+		at_the_door(order)
+		inspection = record(cracked(order))["name"]
+		photo = frappe.get_all(
+			"File",
+			filters={"attached_to_doctype": "Pickup Inspection", "attached_to_name": inspection},
+			pluck="name",
+		)[0]
+		frappe.db.commit()  # nosemgrep
+		partner = Api(PARTNER_USER)
+		for verb, path, payload in (
+			("request", f"/api/resource/File/{photo}", None),
+			("put", f"/api/resource/File/{photo}", {"attached_to_doctype": None, "attached_to_name": None}),
+			("put", f"/api/resource/File/{photo}", {"is_private": 0}),
+		):
+			status = (
+				partner.request("DELETE", path)[0]
+				if verb == "request"
+				else getattr(partner, verb)(path, payload)[0]
+			)
+			self.assertIn(status, (403, 417), (verb, payload))
+		frappe.db.rollback()
+		stored = frappe.db.get_value(
+			"File", photo, ["attached_to_doctype", "attached_to_name", "is_private"], as_dict=True
+		)
+		self.assertEqual(tuple(stored.values()), ("Pickup Inspection", inspection, 1))
+		status, body = Api(OTHER_PARTNER_USER).get(
+			'/api/resource/File?filters=[["attached_to_doctype","=","Pickup Inspection"]]&fields=["name"]'
+		)
+		self.assertNotIn(photo, str(body))
+
+	def test_a_public_upload_is_not_evidence_and_one_photo_may_show_two_answers(self):
+		order = created()
+		at_the_door(order)
+		found = cracked(order)
+		with as_user(PARTNER_USER):
+			public = frappe.get_doc(
+				{
+					"doctype": "File",
+					"file_name": "p.png",
+					"content": b"\x89PNG public " + frappe.generate_hash().encode(),
+					"is_private": 0,
+				}
+			).insert()
+		found["photos"] = {screen_question(): public.file_url}
+		with self.assertRaises(frappe.PermissionError):
+			record(found)
+		body = frappe.db.get_value(
+			"Condition Question", {"device_type": "Phone", "question": "Body condition"}, "name"
+		)
+		found = cracked(order)
+		found["answers"][body] = "Minor dents"
+		found["photos"][body] = found["photos"][screen_question()]
+		self.assertEqual(record(found)["offer_status"], "Awaiting Approval")
+
+	def test_a_lower_variant_needs_a_photo_of_the_about_screen(self):
+		order = created(variant="256 GB")
+		at_the_door(order)
+		found = found_as_agreed(order.name)
+		found["variant"] = "128 GB"
+		with self.assertRaises(InspectionRefused):
+			record(found)
+		found["photos"] = {"device": photo_of(PARTNER_USER, "about")}
+		self.assertEqual(record(found)["differences"][0]["kind"], "Variant")
+
+	def test_a_model_of_another_device_type_is_refused(self):
+		order = created()
+		at_the_door(order)
+		found = found_as_agreed(order.name)
+		found["device_model"] = frappe.db.get_value("Device Model", {"device_type": "Laptop"}, "name")
+		with self.assertRaises(InspectionRefused):
+			record(found)
+
+	def test_customer_rejected_price_is_the_inspections_alone_and_only_for_an_offer_heard(self):
+		order = created()
+		at_the_door(order)
+		with as_user(PARTNER_USER), self.assertRaises(frappe.ValidationError):
+			api.update_pickup(order.name, "Pickup Failed", failure_reason="Customer Rejected Price")
+		inspection = record(cracked(order))["name"]  # awaiting approval: the customer has not heard it
+		with as_user(PARTNER_USER), self.assertRaises(OfferNotAccepted):
+			api.decline_offer(inspection)
+		self.assertEqual(order_status(order.name).pickup_status, "Out for Pickup")
+
+	def test_a_manager_acting_for_the_partner_does_not_approve_its_offer(self):
+		order = created()
+		at_the_door(order)
+		inspection = record(cracked(order))["name"]  # recorded by a colleague
+		with as_user(PARTNER_MANAGER), self.assertRaises(OfferApprovalRefused):
+			api.approve_offer(inspection)
+
+	def test_a_reassigned_pickup_leaves_the_old_partner_out_and_a_bought_one_stays(self):
+		make_partner("Test Gamma", users=[OTHER_PARTNER_USER])
+		order = created()
+		at_the_door(order)
+		inspection = record(without_charger(order))["name"]
+		with as_user(MANAGER):
+			api.assign_pickup_partner(order.name, "Test Gamma")
+		with as_user(PARTNER_USER), self.assertRaises(frappe.PermissionError):
+			api.decline_offer(inspection)
+		self.assertEqual(stored(inspection, "pickup_partner").pickup_partner, "Test Gamma")
+		bought = created()
+		inspect_as_agreed(
+			bought.name, PARTNER_USER if bought.pickup_partner == "Test Alpha" else OTHER_PARTNER_USER
+		)
+		other = "Test Gamma" if bought.pickup_partner == "Test Alpha" else "Test Alpha"
+		with as_user(MANAGER), self.assertRaises(frappe.ValidationError):
+			api.assign_pickup_partner(bought.name, other)
+
+	def test_a_judged_finding_is_not_drafted_again_nor_confirmed_while_the_offer_is_open(self):
+		order = created()
+		at_the_door(order)
+		inspection = record(cracked(order))["name"]
+		error = frappe.get_all("Manual Order Error", filters={"pickup_inspection": inspection}, pluck="name")[
+			0
+		]
+		with as_user(MANAGER), self.assertRaises(frappe.ValidationError):
+			frappe.get_doc("Manual Order Error", error).submit()  # the offer is still open
+		with as_user(MANAGER), self.assertRaises(frappe.PermissionError):
+			frappe.delete_doc("Manual Order Error", error)
+		with as_user(MANAGER):
+			api.discard_order_error(error, "The customer dropped it after the call")
+		record(cracked(order))
+		self.assertEqual(
+			frappe.get_all(
+				"Manual Order Error", filters={"pickup_inspection": inspection}, fields=["name", "discarded"]
+			),
+			[{"name": error, "discarded": 1}],
+		)
+		other = created()
+		doc = frappe.get_doc("Manual Order Error", error)
+		doc.manual_order = other.name
+		with as_user(MANAGER):
+			doc.save()
+		self.assertEqual(frappe.db.get_value("Manual Order Error", error, "manual_order"), order.name)

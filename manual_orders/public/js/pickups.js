@@ -303,6 +303,24 @@
 		};
 		model.addEventListener("change", fillVariants);
 		fillVariants();
+		// Another model or variant than agreed: a photo of its About screen, if it lowers the price.
+		const devicePhoto = el(
+			"div",
+			{ class: "door-photo", hidden: true },
+			el("label", { class: "door-label door-photo-label", for: "door-photo-device" }, T.device_photo),
+			el("input", {
+				type: "file",
+				id: "door-photo-device",
+				class: "door-input door-file",
+				accept: "image/*",
+				capture: "environment",
+				"data-question": "device",
+			})
+		);
+		const showDevicePhoto = () =>
+			(devicePhoto.hidden = model.value === agreed.device_model && variant.value === agreed.variant);
+		model.addEventListener("change", showDevicePhoto);
+		variant.addEventListener("change", showDevicePhoto);
 		const node = el(
 			"form",
 			{ class: "door-form", id: "door-inspection", novalidate: true },
@@ -311,6 +329,7 @@
 			model,
 			el("label", { class: "door-label", for: "door-variant" }, T.variant),
 			variant,
+			devicePhoto,
 			form.questions.map((q, i) => questionField(q, i, agreed.answers[q.name])),
 			el(
 				"fieldset",

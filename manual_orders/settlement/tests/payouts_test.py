@@ -18,7 +18,8 @@ def test_provider_statuses_move_a_payout_forward_only():
 	assert payouts.next_status(REVERSED, "processed") is None  # reversed is final
 	assert payouts.next_status(PROCESSING, "rejected") == FAILED
 	assert payouts.next_status(PROCESSING, "cancelled") == FAILED
-	assert payouts.next_status(FAILED, "processed") is None  # a manager retries it as a new attempt
+	assert payouts.next_status(FAILED, "processed") == PROCESSED  # the money left: kept, never paid twice
+	assert payouts.next_status(FAILED, "processing") is None
 	assert payouts.next_status(QUEUED, "no-such-status") is None
 	assert payouts.next_status(QUEUED, None) is None
 
@@ -34,8 +35,10 @@ def test_any_order_of_events_ends_in_a_final_status_once_one_is_reached(events):
 			status = new
 		if status in (PROCESSED, REVERSED, FAILED) and seen_final is None:
 			seen_final = status
-	if seen_final == REVERSED or seen_final == FAILED:
-		assert status == seen_final
+	if seen_final == REVERSED:
+		assert status == REVERSED
+	if seen_final == FAILED:
+		assert status in (FAILED, PROCESSED, REVERSED)
 	if seen_final == PROCESSED:
 		assert status in (PROCESSED, REVERSED)
 

@@ -168,3 +168,42 @@ def test_the_sms_reason_fits_one_dlt_variable():
 	assert len(short) <= 30 and short.endswith(f"+{len(lines) - 1}")
 	assert offers.short_reason(()) == ""
 	assert "Screen condition: Minor scratches → Cracked (-₹8,500)" in offers.reasons_text(lines)
+
+
+def test_the_approval_limit_is_exact_whatever_the_rounding_shows():
+	assert offers.drop_percent(100000, 79999) == 20.0  # shown rounded
+	assert offers.drop_above(100000, 79999, 20)  # but above 20 %
+	assert not offers.drop_above(31000, 24800, 20)  # exactly 20 % is not above it
+	assert not offers.drop_above(0, 0, 20)
+
+
+def test_a_model_or_variant_that_lowers_the_price_needs_a_photo_a_missing_accessory_does_not():
+	lines = offer(Device("iPhone 13", "128 GB", AGREED.answers, ())).differences
+	assert offers.check_photos(lines, {}) == []  # the charger: the customer sees it is not there
+	cheaper = Device("iPhone 13", "128 GB", AGREED.answers, AGREED.accessories)
+	agreed_256 = Device("iPhone 13", "256 GB", AGREED.answers, AGREED.accessories)
+	lines = offers.make_offer(
+		agreed_256, 33000, cheaper, CATALOGUE, quote_valid=True, approval_percent=20
+	).differences
+	assert [v.field for v in offers.check_photos(lines, {})] == ["device_model"]
+	assert offers.check_photos(lines, {offers.DEVICE_PHOTO: "/private/files/about.png"}) == []
+
+
+def test_a_model_of_another_device_type_is_refused():
+	laptop = type(IPHONE)("Aspire 7", "Acer", "Laptop", variants=IPHONE.variants)
+	catalogue = offers.Catalogue(
+		{**CATALOGUE.models, "Aspire 7": laptop}, CATALOGUE.questions, CATALOGUE.accessories
+	)
+	assert (
+		offers.check_found(Device("Aspire 7", "128 GB"), catalogue, "Phone")[0].rule == "SOP-6-INSPECT-MODEL"
+	)
+
+
+def test_the_inspections_reasons_are_the_inspections_alone():
+	reasons = ["Customer Rejected Price", "Device does not power on"]
+	assert offers.check_door_reason("Customer Rejected Price", reasons)[0].rule == "SOP-6-FAILURE-REASON"
+	assert offers.check_door_reason("Customer not reachable", reasons) == []
+
+
+def test_a_manager_acting_for_the_partner_does_not_approve_its_offer():
+	assert offers.check_can_approve(offers.AWAITING_APPROVAL, "p@x", "m@x", True)[0].rule == "SOP-6-OFFER-OWN"

@@ -49,6 +49,7 @@ def texts() -> dict:
 		"as_agreed": _("as agreed"),
 		"photo": _("Photo of this (camera)"),
 		"photo_needed": _("This answer lowers the price: take a photo that shows it."),
+		"device_photo": _("Photo of the device's About screen (model and storage)"),
 		"serial_no": _("Serial No"),
 		"record": _("Record inspection"),
 		"answer_checks": _("Answer the three checks before recording."),

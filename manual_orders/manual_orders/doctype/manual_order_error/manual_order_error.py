@@ -3,6 +3,7 @@ from frappe import _
 
 from manual_orders.accountability import evaluate_restriction
 from manual_orders.controllers import StoredRowDocument
+from manual_orders.sop.offers import OPEN as OPEN_OFFERS
 
 
 class ManualOrderError(StoredRowDocument):
@@ -60,15 +61,40 @@ class ManualOrderError(StoredRowDocument):
 		stored = self.get_doc_before_save()
 		for fieldname in ("pickup_inspection", "differences", "discarded", "discard_reason", "discarded_by"):
 			self.set(fieldname, stored.get(fieldname) if stored else None)
+		if stored and stored.pickup_inspection:  # drafted from an inspection: about that order
+			self.manual_order = stored.manual_order
 		self.discarded = int(bool(self.discarded))
 
 	def before_submit(self):
+		self.check_offer_decided()
 		if self.discarded:
 			frappe.throw(
 				_("Manual Order Error {0} was discarded ({1}); it is not confirmed.").format(
 					self.name, self.discard_reason
 				),
 				title=_("Discarded"),
+			)
+
+	def check_offer_decided(self):
+		"""A finding of an inspection whose offer is still open may yet be recorded again."""
+		status = self.pickup_inspection and frappe.db.get_value(
+			"Pickup Inspection", self.pickup_inspection, "offer_status"
+		)
+		if status in OPEN_OFFERS:
+			frappe.throw(
+				_(
+					"Manual Order Error {0}: the offer of inspection {1} is still {2}; confirm it once the customer has answered."
+				).format(self.name, self.pickup_inspection, _(status)),
+				title=_("Offer Still Open"),
+			)
+
+	def on_trash(self):
+		if self.pickup_inspection:
+			frappe.throw(
+				_(
+					"Manual Order Error {0} was drafted from inspection {1}; discard it with a reason instead."
+				).format(self.name, self.pickup_inspection),
+				frappe.PermissionError,
 			)
 
 	def discard(self, reason: str) -> None:
