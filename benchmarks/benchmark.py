@@ -23,6 +23,12 @@ What it measures, in one run:
 and a changed offer recorded, its code sent and accepted, beside a Lead insert, interleaved
 run by run, as the partner's user.
 
+`--settlement` measures the settlement of a picked-up device (issue 24): the books (Supplier,
+Purchase Invoice with `update_stock` and the IMEI as serial number, the payout record) beside
+ERPNext's own Purchase Invoice insert and submit (same item, warehouse, supplier, a serial
+number), and the whole path (books, the payout API on 127.0.0.1, the processed webhook, the
+Payment Entry) beside ERPNext's Purchase Invoice plus Payment Entry, interleaved run by run.
+
 `--pickups` measures only the creation path with the pickup step (slot capacity booked
 under its row lock, partner assignment, the partner's ToDo and the partner-assigned
 messages) beside the same path without it (the path before pickups existed) and a Lead
@@ -358,6 +364,108 @@ def inspection_comparison(repeat: int, values: dict) -> dict:
 	return out
 
 
+# Settlement
+
+
+def picked_up_orders(count: int, values: dict) -> list[str]:
+	"""`count` orders found as agreed at the door and picked up with fresh IMEIs."""
+	from manual_orders import api
+	from manual_orders.tests.utils import found_as_agreed, random_imei
+
+	orders, _user = created_at_the_door(count, values)
+	for order in orders:
+		api.record_inspection(**found_as_agreed(order))
+		evidence = frappe.get_doc(
+			{
+				"doctype": "File",
+				"file_name": "ceir.png",
+				"content": b"\x89PNG " + frappe.generate_hash().encode(),
+				"is_private": 1,
+			}
+		).insert()
+		api.update_pickup(order, "Picked Up", imei=random_imei(), imei_evidence=evidence.file_url)
+	frappe.db.commit()  # nosemgrep
+	frappe.set_user("Administrator")
+	return orders
+
+
+def erpnext_invoice(order: str, with_payment: bool):
+	"""ERPNext's own path for the same device: a Purchase Invoice (update_stock, a serial number)."""
+	from manual_orders.settlement import books
+	from manual_orders.tests.utils import random_imei
+
+	doc = frappe.get_doc("Manual Order", order)
+	supplier = books.supplier_for(doc)
+	invoice = books.purchase_invoice(doc, supplier, books.item_for(doc.device_model), 30500, random_imei())
+	if with_payment:
+		books.payment_entry(invoice, "BENCH" + frappe.generate_hash(length=10).upper())
+
+
+def settlement_comparison(repeat: int, values: dict) -> dict:
+	from manual_orders.settlement import settle
+	from manual_orders.settlement.tests.payout_server import KEY_ID, KEY_SECRET, WEBHOOK_SECRET, PayoutServer
+
+	server = PayoutServer().start()
+	settings = frappe.get_single("Manual Order Settlement Settings")
+	before = {f: settings.get(f) for f in ("payouts_enabled", "api_base_url", "key_id", "account_number")}
+	settings.update(
+		{
+			"payouts_enabled": 1,
+			"api_base_url": server.url,
+			"key_id": KEY_ID,
+			"key_secret": KEY_SECRET,
+			"account_number": "2323230041626905",
+			"webhook_secret": WEBHOOK_SECRET,
+		}
+	)
+	settings.save(ignore_permissions=True)
+	frappe.db.commit()  # nosemgrep
+	orders = picked_up_orders(3 * (repeat + 5), values)
+	runs = {
+		"erpnext_purchase_invoice": ([], []),
+		"settlement_books": ([], []),
+		"erpnext_invoice_and_payment": ([], []),
+		"settlement_paid": ([], []),
+	}
+
+	def paid(order: str):
+		name = settle.book(order)
+		settle.send(name)
+		payout = frappe.db.get_value("Manual Order Payout", name, "provider_payout_id")
+		raw, _signature = server.webhook(payout, "payout.processed", utr="BENCH" + payout[-10:])
+		settle.apply_webhook(raw, None)
+
+	try:
+		for i in range(repeat + 5):
+			warm = i < 5
+			results = {
+				"erpnext_purchase_invoice": measure(lambda _n, i=i: erpnext_invoice(orders[3 * i], False), 1),
+				"settlement_books": measure(lambda _n, i=i: settle.book(orders[3 * i + 1]), 1),
+				"erpnext_invoice_and_payment": measure(
+					lambda _n, i=i: erpnext_invoice(orders[3 * i], True), 1
+				),
+				"settlement_paid": measure(lambda _n, i=i: paid(orders[3 * i + 2]), 1),
+			}
+			if not warm:
+				for label, (times, queries) in results.items():
+					runs[label][0].extend(times)
+					runs[label][1].extend(queries)
+	finally:
+		settings = frappe.get_single("Manual Order Settlement Settings")
+		settings.update(before)
+		settings.save(ignore_permissions=True)
+		frappe.db.commit()  # nosemgrep
+		server.stop()
+	out = {label: summary(times, queries) for label, (times, queries) in runs.items()}
+	out["settlement_books"]["ratio_to_erpnext_median"] = round(
+		out["settlement_books"]["median_ms"] / out["erpnext_purchase_invoice"]["median_ms"], 2
+	)
+	out["settlement_paid"]["ratio_to_erpnext_median"] = round(
+		out["settlement_paid"]["median_ms"] / out["erpnext_invoice_and_payment"]["median_ms"], 2
+	)
+	return out
+
+
 # Volume
 
 
@@ -573,6 +681,9 @@ def main():
 	parser.add_argument(
 		"--inspection", action="store_true", help="only the inspection and the offer at the door"
 	)
+	parser.add_argument(
+		"--settlement", action="store_true", help="only the settlement beside ERPNext's Purchase Invoice"
+	)
 	args = parser.parse_args()
 
 	frappe.init(site=args.site, sites_path=args.sites_path)
@@ -600,6 +711,9 @@ def main():
 	measure(lead_insert, 5)  # warm caches
 	if args.pickups:
 		results["pickups"] = pickup_comparison(args.repeat, values)
+		return report(results, args.json)
+	if args.settlement:
+		results["settlement"] = settlement_comparison(args.repeat, values)
 		return report(results, args.json)
 	if args.inspection:
 		results["inspection"] = inspection_comparison(args.repeat, values)
