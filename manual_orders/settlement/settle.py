@@ -467,9 +467,12 @@ def retry_unsettled() -> None:
 	if not frappe.db.get_single_value(books.SETTINGS, "company"):
 		return
 	for order in frappe.db.sql_list(
-		f"""select o.name from `tabManual Order` o left join `tab{PAYOUT}` p on p.manual_order = o.name
-		where o.docstatus = 1 and o.pickup_status = 'Picked Up' and p.name is null limit 100"""
-	):
+		f"""select o.name from `tabManual Order` o
+		join `tabPickup Inspection` i on i.attempt_key = o.name and i.offer_status in %s
+		left join `tab{PAYOUT}` p on p.manual_order = o.name
+		where o.docstatus = 1 and o.pickup_status = 'Picked Up' and p.name is null limit 100""",
+		(offers.BOUGHT,),
+	):  # bought at the door (orders picked up before the inspection existed are not paid here)
 		try_settle(order)
 	if books.settings().payouts_enabled:
 		for name in frappe.get_all(PAYOUT, filters={"status": payouts.QUEUED}, pluck="name", limit=100):
