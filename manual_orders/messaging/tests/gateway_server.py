@@ -15,7 +15,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 
-class GatewayServer:
+class LocalServer:
+	"""A real HTTP server on a free port of 127.0.0.1, in a thread: the tests' stand-in for a
+	provider (this gateway, the payout API of `settlement/tests/payout_server.py`). Subclasses
+	give `_handler()`; `mode` and `delay` shape the answers; every request is in `requests`."""
+
 	def __init__(self):
 		self.mode = "ok"
 		self.delay = 0.0
@@ -26,12 +30,15 @@ class GatewayServer:
 		self._server.daemon_threads = True
 		self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
+	def _handler(self):
+		raise NotImplementedError
+
 	@property
 	def url(self) -> str:
 		host, port = self._server.server_address[:2]
 		return f"http://{host}:{port}"
 
-	def start(self) -> "GatewayServer":
+	def start(self):
 		self._thread.start()
 		return self
 
@@ -39,6 +46,8 @@ class GatewayServer:
 		self._server.shutdown()
 		self._server.server_close()
 
+
+class GatewayServer(LocalServer):
 	def accepted(self) -> list[dict]:
 		"""The requests it answered with success."""
 		return [r for r in self.requests if r["answered"] == 200]

@@ -15,38 +15,19 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
+from manual_orders.messaging.tests.gateway_server import LocalServer
 from manual_orders.settlement.webhook import sign
 
 KEY_ID, KEY_SECRET = "rzp_test_key", "rzp-test-secret-9f8e7d"
 WEBHOOK_SECRET = "whsec-test-1a2b3c"
 
 
-class PayoutServer:
+class PayoutServer(LocalServer):
 	def __init__(self):
-		self.mode = "ok"
-		self.delay = 0.0
+		super().__init__()
 		self.status = "processing"  # what a new payout is answered with
 		self.payouts: dict[str, dict] = {}  # by id
 		self.by_key: dict[str, str] = {}  # idempotency key -> payout id
-		self.requests: list[dict] = []
-		self._ids = itertools.count(1)
-		self._lock = threading.Lock()
-		self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-		self._server.daemon_threads = True
-		self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-	@property
-	def url(self) -> str:
-		host, port = self._server.server_address[:2]
-		return f"http://{host}:{port}"
-
-	def start(self) -> "PayoutServer":
-		self._thread.start()
-		return self
-
-	def stop(self) -> None:
-		self._server.shutdown()
-		self._server.server_close()
 
 	def created(self) -> list[dict]:
 		return list(self.payouts.values())
