@@ -323,15 +323,31 @@ def record_inspection(
 	found = {
 		"device_model": device_model,
 		"variant": variant,
-		"answers": frappe.parse_json(answers) if answers else {},
-		"accessories": frappe.parse_json(accessories) if accessories else [],
+		"answers": json_arg(answers, dict, "answers"),
+		"accessories": json_arg(accessories, list, "accessories"),
 		"powers_on": powers_on,
 		"account_lock_removed": account_lock_removed,
 		"imei_blocked": imei_blocked,
 		"serial_no": serial_no,
-		"photos": frappe.parse_json(photos) if photos else {},
+		"photos": json_arg(photos, dict, "photos"),
 	}
 	return pickup_inspection.record(doc, found)
+
+
+def json_arg(value, kind: type, name: str):
+	"""A JSON object or list sent as such or as text; anything else is a named 417, never a 500."""
+	if value in (None, ""):
+		return kind()
+	try:
+		parsed = json.loads(value) if isinstance(value, str) else value
+	except ValueError:
+		parsed = None
+	if not isinstance(parsed, kind):
+		frappe.throw(
+			_("{0}: send a JSON {1}.").format(name, _("object") if kind is dict else _("list")),
+			frappe.ValidationError,
+		)
+	return parsed
 
 
 @frappe.whitelist(methods=["POST"])

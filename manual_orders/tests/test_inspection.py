@@ -490,6 +490,11 @@ class TestTrustAndRaces(InspectionTestCase):
 		self.assertEqual(body["message"]["offer_paise"], 3000000)
 		frappe.db.rollback()
 		self.assertEqual(frappe.db.count("Pickup Inspection", {"manual_order": order.name}), 1)
+		for bad in ("not json", "[1, 2]", 42):  # malformed answers: a named 417, never a 500
+			status, body = Api(PARTNER_USER).post(
+				"/api/method/manual_orders.api.record_inspection", {**found, "answers": bad}
+			)
+			self.assertEqual(status, 417, (bad, body))
 
 	def test_administrators_generic_save_is_refused_by_the_controller(self):
 		order = created()
