@@ -155,8 +155,13 @@ def send(name: str) -> str:
 	if not row or row[0].status != payouts.QUEUED:
 		return row[0].status if row else "busy"
 	payout = frappe.get_doc(PAYOUT, name)
+	asked_before = bool(payout.calls)
+	# In flight from here on: the call is on record before it is made, so a manager's manual UTR
+	# is refused while it may be paying (the row's lock ends with this commit)
+	frappe.db.set_value(PAYOUT, name, "calls", (payout.calls or 0) + 1, update_modified=False)
+	frappe.db.commit()  # nosemgrep
 	try:
-		answer = provider.pay(client(), **payout_request(payout), lookup_first=bool(payout.calls))
+		answer = provider.pay(client(), **payout_request(payout), lookup_first=asked_before)
 	except provider.PayoutUnknown as unknown:  # a timeout or a 5xx: ask before any new try
 		return note_call(payout, str(unknown))
 	except provider.PayoutRejected as rejected:
@@ -199,12 +204,7 @@ def payout_request(payout) -> dict:
 
 def note_call(payout, error: str) -> str:
 	"""The provider may or may not have the payout: the next try asks it first."""
-	frappe.db.set_value(
-		PAYOUT,
-		payout.name,
-		{"calls": (payout.calls or 0) + 1, "last_error": error[:500]},
-		update_modified=False,
-	)
+	frappe.db.set_value(PAYOUT, payout.name, "last_error", error[:500], update_modified=False)
 	frappe.db.commit()  # nosemgrep: the call is on record whatever happens next
 	return payouts.QUEUED
 
@@ -234,20 +234,28 @@ def record_event(payout: str | None, source: str, event: str, body, answer=None,
 		doc.insert(ignore_permissions=True)
 	except (frappe.DuplicateEntryError, frappe.UniqueValidationError):
 		frappe.db.rollback(save_point="payout_event")
-		return None
+		stored = frappe.db.get_value(EVENT, {"event_id": doc.event_id}, ["name", "result"], as_dict=True)
+		return None if not stored or stored.result else stored.name  # not applied yet: again
 	frappe.db.commit()  # nosemgrep: what the provider said is on record before anything acts on it
 	return doc.name
+
+
+def mark_applied(event: str | None, result: str) -> None:
+	if event:
+		frappe.db.set_value(EVENT, event, "result", result[:140], update_modified=False)
 
 
 def apply(name: str, provider_status: str, answer=None, error: str | None = None) -> str:
 	"""Moves the payout as the provider says, never backwards; Processed finishes the settlement."""
 	payout = frappe.get_doc(PAYOUT, name, for_update=True)
 	new = payouts.next_status(payout.status, provider_status)
-	changes = {"calls": (payout.calls or 0) + (1 if answer or error else 0)}
+	changes = {}
 	if answer:
 		changes.update(
 			provider_payout_id=answer.id or payout.provider_payout_id, utr=answer.utr or payout.utr
 		)
+		if answer.amount_paise is not None:
+			changes["provider_amount_paise"] = int(answer.amount_paise)
 		if answer.amount_paise is not None and int(answer.amount_paise) != int(payout.amount_paise):
 			changes["last_error"] = _("The provider paid {0} paise; the payout is {1} paise.").format(
 				answer.amount_paise, payout.amount_paise
@@ -259,12 +267,20 @@ def apply(name: str, provider_status: str, answer=None, error: str | None = None
 	payout.update(changes)
 	payout.flags.server_write = True
 	payout.save(ignore_permissions=True)
-	if new == payouts.PROCESSED:
+	if new == payouts.PROCESSED and amount_agrees(payout):
 		finish(payout)
 	elif new == payouts.REVERSED:
 		reverse(payout)
 	frappe.db.commit()  # nosemgrep: a webhook or a job: its own transaction
 	return payout.status
+
+
+def amount_agrees(payout) -> bool:
+	"""A payout the provider made for another amount is not booked as paid: it waits for a person
+	(`last_error`; report Buy-back Settlement lists it)."""
+	return payout.provider_amount_paise in (None, 0) or int(payout.provider_amount_paise) == int(
+		payout.amount_paise
+	)
 
 
 # 4. Paid
@@ -294,18 +310,23 @@ def reverse(payout) -> None:
 
 
 def mask_order(order, payout) -> None:
-	"""After the payout only the last 4 characters stay on the order and in its versions."""
-	full = get_decrypted_password(PAYOUT, payout.name, "destination", raise_exception=False) or ""
-	masked = payouts.mask_destination(full)
-	field = "upi_id" if payout.method == "UPI" else "bank_account_number"
-	if not full or order.get(field) == masked:
-		return
-	frappe.db.set_value("Manual Order", order.name, field, masked, update_modified=False)
+	"""After the payout only the last 4 characters stay on the order and in its versions: the
+	destination agreed at consent, and a corrected one the payout went to."""
+	paid_to = get_decrypted_password(PAYOUT, payout.name, "destination", raise_exception=False) or ""
+	values = {value for value in (order.upi_id, order.bank_account_number, paid_to) if value}
+	values = {value for value in values if not value.startswith(payouts.MASK)}
+	for field in ("upi_id", "bank_account_number"):
+		if order.get(field) in values:
+			masked = payouts.mask_destination(order.get(field))
+			frappe.db.set_value("Manual Order", order.name, field, masked, update_modified=False)
 	for version in frappe.get_all(
 		"Version", filters={"ref_doctype": "Manual Order", "docname": order.name}, fields=["name", "data"]
 	):
-		if full in (version.data or ""):
-			frappe.db.set_value("Version", version.name, "data", version.data.replace(full, masked))
+		data = version.data or ""
+		for value in values:
+			data = data.replace(value, payouts.mask_destination(value))
+		if data != version.data:
+			frappe.db.set_value("Version", version.name, "data", data)
 
 
 # The managers' paths
@@ -325,8 +346,10 @@ def retry(order: str) -> str:
 			exc=PayoutRefused,
 		)
 	attempt = (payout.attempt or 1) + 1
+	earlier = " ".join(filter(None, [payout.previous_payout_ids, payout.provider_payout_id]))
 	payout.update(
 		{
+			"previous_payout_ids": earlier or None,
 			"status": payouts.QUEUED,
 			"attempt": attempt,
 			"idempotency_key": payouts.idempotency_key(order, attempt),
@@ -453,6 +476,13 @@ def record_manual_utr(order: str, utr: str) -> str:
 			),
 			exc=PayoutRefused,
 		)
+	if frappe.db.get_value("Purchase Invoice", payout.purchase_invoice, "docstatus") != 1:
+		frappe.throw(
+			_(
+				"Payout {0}: its Purchase Invoice {1} is not submitted; finance books the device first."
+			).format(payout.name, payout.purchase_invoice),
+			exc=PayoutRefused,
+		)
 	record_event(payout.name, "Manual", "manual.transfer", {"utr": utr, "by": frappe.session.user})
 	payout = frappe.get_doc(PAYOUT, name, for_update=True)
 	payout.update({"status": payouts.PROCESSED, "utr": utr, "recorded_by": frappe.session.user})
@@ -477,6 +507,7 @@ def retry_unsettled() -> None:
 	if books.settings().payouts_enabled:
 		for name in frappe.get_all(PAYOUT, filters={"status": payouts.QUEUED}, pluck="name", limit=100):
 			send(name)
+	apply_recorded_events()
 
 
 def try_settle(order: str) -> None:
@@ -497,11 +528,12 @@ def apply_webhook(raw_body: bytes, event_id: str | None) -> dict:
 		if event.reference_id
 		else None
 	)
+	earlier = None if payout else earlier_attempt(event.payout_id)
 	answer = frappe._dict(
 		id=event.payout_id, status=event.status, utr=event.utr, amount_paise=event.amount_paise
 	)
 	recorded = record_event(
-		payout,
+		payout or earlier,
 		"Webhook",
 		event.event,
 		raw_body.decode("utf-8", "replace"),
@@ -510,6 +542,56 @@ def apply_webhook(raw_body: bytes, event_id: str | None) -> dict:
 	)
 	if not recorded:
 		return {"status": "duplicate"}
+	if earlier:
+		return {"status": flag_earlier_attempt(earlier, recorded, event)}
 	if not payout:
+		mark_applied(recorded, "unknown payout")
 		return {"status": "unknown payout"}
-	return {"status": apply(payout, event.status, answer=answer, error=event.failure_reason or None)}
+	status = apply(payout, event.status, answer=answer, error=event.failure_reason or None)
+	mark_applied(recorded, f"applied: {status}")
+	frappe.db.commit()  # nosemgrep
+	return {"status": status}
+
+
+def earlier_attempt(provider_payout_id: str) -> str | None:
+	"""The payout whose earlier attempt (failed or reversed, then retried) the provider names."""
+	if not provider_payout_id:
+		return None
+	rows = frappe.db.sql(
+		f"select name from `tab{PAYOUT}` where concat(' ', previous_payout_ids, ' ') like %s limit 1",
+		(f"% {provider_payout_id} %",),
+	)
+	return rows[0][0] if rows else None
+
+
+def flag_earlier_attempt(payout: str, event_name: str, event) -> str:
+	"""An earlier attempt moving after a retry (a "processed" after "failed": the money left) is for
+	a person to look at before anything else is paid; it changes no status."""
+	if event.status == "processed":
+		frappe.db.set_value(
+			PAYOUT,
+			payout,
+			"last_error",
+			_(
+				"The provider processed the earlier attempt {0} (UTR {1}) after it was retried: check before paying again."
+			).format(event.payout_id, event.utr or "-"),
+			update_modified=False,
+		)
+	mark_applied(event_name, "earlier attempt")
+	frappe.db.commit()  # nosemgrep
+	return "earlier attempt"
+
+
+def apply_recorded_events() -> None:
+	"""Webhook events recorded but not applied (the apply failed: a lock, an error), applied again."""
+	for event in frappe.get_all(
+		EVENT,
+		filters={"source": "Webhook", "result": ("is", "not set"), "payout": ("is", "set")},
+		fields=["name", "body", "event_id"],
+		limit=100,
+	):
+		try:
+			apply_webhook((event.body or "").encode(), event.event_id)
+		except Exception:
+			frappe.db.rollback()
+			frappe.log_error(title=_("Payout event {0}").format(event.name))

@@ -344,6 +344,18 @@ class TestThePayout(SettlementTestCase):
 				doc.save()
 
 
+def in_a_worker(site: str, sites_path: str, fn) -> None:
+	"""`fn` with a site connection of its own, as a background worker runs it."""
+	frappe.init(site=site, sites_path=sites_path)
+	frappe.connect()
+	frappe.set_user("Administrator")
+	try:
+		fn()
+		frappe.db.commit()  # nosemgrep
+	finally:
+		frappe.destroy()
+
+
 def run_in_threads(fn, count: int) -> list[str]:
 	"""`fn` in `count` threads at once, each with its own site connection, as two workers would."""
 	site, sites_path = frappe.local.site, frappe.local.sites_path
@@ -477,4 +489,98 @@ class TestCorrectedDestination(SettlementTestCase):
 			self.assertIn(
 				b"ravi.new@okaxis",
 				[r["body"] for r in self.server.requests if r["path"] == "/v1/fund_accounts"][-1],
+			)
+
+
+class TestTheReviewsFindings(SettlementTestCase):
+	"""What an adversarial review of the payout found, each held against what is stored."""
+
+	@committed
+	def test_a_manual_utr_is_refused_while_the_api_payout_is_in_flight(self):
+		import time
+
+		with gateway(self.server, timeout=10):
+			self.server.mode, self.server.delay = "slow", 4.0
+			order = picked_up()
+			settle.book(order)
+			frappe.db.commit()  # nosemgrep
+			name = payout_of(order).name
+			site, sites_path = frappe.local.site, frappe.local.sites_path
+			worker = threading.Thread(target=lambda: in_a_worker(site, sites_path, lambda: settle.send(name)))
+			worker.start()
+			for _ in range(50):  # until the worker is waiting for the provider's answer
+				time.sleep(0.1)
+				if [r for r in self.server.requests if r["path"] == "/v1/payouts"]:
+					break
+			frappe.db.rollback()
+			with as_user(MANAGER), self.assertRaises(PayoutRefused):
+				api.record_manual_payout(order, self.utr)
+			frappe.db.rollback()  # the refused request ends, as a real one does, releasing its locks
+			worker.join()
+			frappe.db.rollback()
+			payout = payout_of(order)
+			self.assertEqual((payout.status, payout.recorded_by), ("Processing", None))
+			self.assertEqual(len(self.server.created()), 1)
+
+	@committed
+	def test_a_recorded_event_whose_apply_failed_is_applied_when_it_comes_again(self):
+		with gateway(self.server):
+			order = picked_up()
+			settle.settle(order)
+			[made] = self.server.created()
+			raw, signature = self.server.webhook(made["id"], "payout.processed", utr=self.utr)
+			payout = payout_of(order).name
+			# recorded, then the apply failed (a lock, an error): no result on the event
+			settle.record_event(payout, "Webhook", "payout.processed", raw.decode(), event_id="evt-lost-1")
+			self.assertEqual(post_webhook(raw, signature, event_id="evt-lost-1")[0], 200)
+			frappe.db.rollback()
+			self.assertEqual(payout_of(order).status, "Processed")
+			self.assertTrue(payout_of(order).payment_entry)
+			self.assertEqual(
+				post_webhook(raw, signature, event_id="evt-lost-1")[1]["message"]["status"], "duplicate"
+			)
+			self.assertEqual(
+				frappe.db.get_value("Manual Order Payout Event", {"event_id": "evt-lost-1"}, "result"),
+				"applied: Processed",
+			)
+
+	@committed
+	def test_a_payout_for_another_amount_is_not_booked_as_paid_and_the_report_says_so(self):
+		from manual_orders.manual_orders.report.buy_back_settlement import buy_back_settlement as report
+
+		with gateway(self.server):
+			order = picked_up()
+			settle.settle(order)
+			[made] = self.server.created()
+			raw, signature = self.server.webhook(made["id"], "payout.processed", utr=self.utr, amount=100)
+			self.assertEqual(post_webhook(raw, signature)[0], 200)
+			frappe.db.rollback()
+			payout = payout_of(order)
+			self.assertEqual(
+				(payout.status, payout.provider_amount_paise, payout.payment_entry), ("Processed", 100, None)
+			)
+			self.assertIn("100 paise", payout.last_error)
+			with as_user(MANAGER):
+				problems = {
+					r["manual_order"]: r["problem"]
+					for r in report.execute({"pickup_partner": "Test Alpha", "view": "Mismatches"})[1]
+				}
+			self.assertIn("Payout amount is not the invoice's", problems[order])
+			self.assertIn("Paid out, no Payment Entry", problems[order])
+
+	@committed
+	def test_a_manual_utr_is_refused_when_finance_cancelled_the_invoice(self):
+		with gateway(None):
+			order = picked_up()
+			settle.settle(order)
+			invoice = frappe.get_doc("Purchase Invoice", payout_of(order).purchase_invoice)
+			invoice.cancel()
+			frappe.db.commit()  # nosemgrep
+			with as_user(MANAGER), self.assertRaises(PayoutRefused):
+				api.record_manual_payout(order, self.utr)
+			self.assertEqual(
+				frappe.db.count(
+					"Manual Order Payout Event", {"payout": payout_of(order).name, "source": "Manual"}
+				),
+				0,
 			)

@@ -14,6 +14,7 @@ MISMATCH_NOT_INVOICED = "Picked up, not invoiced"
 MISMATCH_NOT_PAID = "Invoiced, not paid"
 MISMATCH_AMOUNT = "Payout amount is not the invoice's"
 MISMATCH_PAID_UNINVOICED = "Paid, invoice not submitted"
+MISMATCH_NO_PAYMENT_ENTRY = "Paid out, no Payment Entry"
 
 
 @frappe.read_only()
@@ -46,7 +47,7 @@ def settlement_rows(filters) -> list[dict]:
 		values["city"] = filters["city"]
 	return frappe.db.sql(
 		f"""select o.name as manual_order, date(o.picked_up_at) as day, o.city, o.pickup_partner,
-			p.name as payout, p.status, p.amount_paise, p.utr,
+			p.name as payout, p.status, p.amount_paise, p.provider_amount_paise, p.utr,
 			pi.name as purchase_invoice, pi.docstatus as invoice_docstatus, pi.grand_total,
 			pe.name as payment_entry, pe.docstatus as payment_docstatus, pe.paid_amount
 		from `tabManual Order` o
@@ -74,15 +75,20 @@ def problems(row) -> list[str]:
 		found.append(_(MISMATCH_NOT_INVOICED))
 	if invoiced(row) and not paid(row):
 		found.append(_(MISMATCH_NOT_PAID))
+	if row.status == "Processed" and not paid(row):
+		found.append(_(MISMATCH_NO_PAYMENT_ENTRY))
 	if paid(row) and not invoiced(row):
 		found.append(_(MISMATCH_PAID_UNINVOICED))
-	if (
-		invoiced(row)
-		and row.amount_paise is not None
-		and int(row.amount_paise) != round(row.grand_total * 100)
-	):
+	if invoiced(row) and paid_paise(row) is not None and paid_paise(row) != round(row.grand_total * 100):
 		found.append(_(MISMATCH_AMOUNT))
 	return found
+
+
+def paid_paise(row) -> int | None:
+	"""What the provider says it paid, else what the payout was for."""
+	if row.provider_amount_paise:
+		return int(row.provider_amount_paise)
+	return int(row.amount_paise) if row.amount_paise is not None else None
 
 
 def totals(orders: list[dict]) -> list[dict]:
