@@ -50,6 +50,7 @@ def supplier_for(order) -> str:
 			"supplier_group": settings().supplier_group,
 			"country": "India",
 			"seller_mobile_no": order.mobile_no,
+			"default_currency": order.currency,
 		}
 	)
 	supplier.flags.ignore_permissions = True
@@ -120,6 +121,7 @@ def purchase_invoice(order, supplier: str, item: str, rupees: int, serial_no: st
 		{
 			"doctype": "Purchase Invoice",
 			"company": config.company,
+			"currency": order.currency,  # the agreed price's, whatever the site's default
 			"supplier": supplier,
 			"posting_date": nowdate(),
 			"bill_no": order.name,

@@ -26,6 +26,7 @@ from manual_orders.tests.utils import (
 	committed,
 	inspect_as_agreed,
 	random_imei,
+	site_default,
 )
 
 SETTINGS = "Manual Order Settlement Settings"
@@ -178,6 +179,19 @@ class TestTheBooks(SettlementTestCase):
 			)
 			self.assertEqual(len(invoices), 2)
 			self.assertEqual(self.server.requests, [])  # no gateway: nothing was paid
+
+	@committed
+	def test_a_site_whose_default_currency_is_not_inr_books_the_rupees_agreed(self):
+		"""The invoice is in the order's currency: Global Defaults' USD (an admin's, or a test's
+		left in the cache) does not make a rupee purchase ask for a USD exchange rate."""
+		with gateway(None), site_default("currency", "USD", commit=True):
+			order = picked_up()
+			settle.settle(order)
+			invoice = frappe.get_doc("Purchase Invoice", payout_of(order).purchase_invoice)
+			self.assertEqual(
+				(invoice.docstatus, invoice.currency, invoice.conversion_rate, invoice.grand_total),
+				(1, "INR", 1, 30500),
+			)
 
 	@committed
 	def test_two_workers_settling_one_order_at_once_book_and_pay_once(self):

@@ -3,7 +3,15 @@
 import frappe
 
 from manual_orders import exceptions as exc
-from manual_orders.tests.utils import AGENT, Api, SiteTestCase, make_order, order_values, server_messages
+from manual_orders.tests.utils import (
+	AGENT,
+	Api,
+	SiteTestCase,
+	make_order,
+	order_values,
+	server_messages,
+	site_default,
+)
 
 BAD_CASES = [
 	("SOP §2 reason", {"creation_reason": ""}, exc.CreationReasonRequired, "Creation Reason"),
@@ -230,22 +238,22 @@ class TestSOPRules(SiteTestCase):
 
 	def test_money_shows_as_rupees_on_a_site_whose_default_currency_is_not_inr(self):
 		"""Amounts carry the order's currency (INR), not the site's default (here USD)."""
-		frappe.db.set_default("currency", "USD")
-		frappe.local.field_currency = None
-		order = make_order()
-		meta = frappe.get_meta("Manual Order")
-		assert order.currency == "INR"
-		for fieldname in ("base_price", "estimated_price", "price_low", "price_high"):
-			shown = frappe.format_value(order.get(fieldname), meta.get_field(fieldname), order)
-			assert shown.startswith("₹") and "$" not in shown, (fieldname, shown)
-		row = order.conditions[0]
-		shown = frappe.format_value(100, frappe.get_meta(row.doctype).get_field("deduction"), row)
-		assert shown.startswith("₹"), shown
-		model = frappe.get_doc("Device Model", "iPhone 13")
-		variant = model.variants[0]
-		shown = frappe.format_value(
-			variant.base_price, frappe.get_meta(variant.doctype).get_field("base_price"), variant
-		)
-		assert shown.startswith("₹"), shown
-		html = frappe.get_print("Manual Order", order.name, doc=order, no_letterhead=1)
-		assert "₹" in html and "$ " not in html
+		with site_default("currency", "USD"):
+			frappe.local.field_currency = None
+			order = make_order()
+			meta = frappe.get_meta("Manual Order")
+			assert order.currency == "INR"
+			for fieldname in ("base_price", "estimated_price", "price_low", "price_high"):
+				shown = frappe.format_value(order.get(fieldname), meta.get_field(fieldname), order)
+				assert shown.startswith("₹") and "$" not in shown, (fieldname, shown)
+			row = order.conditions[0]
+			shown = frappe.format_value(100, frappe.get_meta(row.doctype).get_field("deduction"), row)
+			assert shown.startswith("₹"), shown
+			model = frappe.get_doc("Device Model", "iPhone 13")
+			variant = model.variants[0]
+			shown = frappe.format_value(
+				variant.base_price, frappe.get_meta(variant.doctype).get_field("base_price"), variant
+			)
+			assert shown.startswith("₹"), shown
+			html = frappe.get_print("Manual Order", order.name, doc=order, no_letterhead=1)
+			assert "₹" in html and "$ " not in html

@@ -468,6 +468,29 @@ def as_user(user: str):
 		frappe.set_user(previous)
 
 
+@contextmanager
+def site_default(key: str, value: str, commit: bool = False):
+	"""A site-wide default (Global Defaults' currency, say) for the block, then the one before.
+
+	The one before is written back in the same transaction, which also clears Frappe's cache of
+	the defaults: a rollback alone would leave the test's value cached in Redis, where a later
+	process on the site (Frappe's runner after pytest) reads it. `commit` for a test whose code
+	under test commits (and so commits the test's value too).
+	"""
+	before = frappe.db.get_default(key)
+	frappe.db.set_default(key, value)
+	try:
+		yield
+	finally:
+		if before is None:
+			frappe.defaults.clear_default(key)
+		else:
+			frappe.db.set_default(key, before)
+		if commit:
+			frappe.db.commit()  # nosemgrep
+		frappe.local.field_currency = None
+
+
 def new_agent() -> str:
 	"""A fresh agent, so a test's numbers are its own."""
 	email = f"agent.{frappe.generate_hash(length=8)}@manual-orders.test"
