@@ -46,12 +46,14 @@ def codes_sent_since(order: str, since, inspection: str | None = None, payout: s
 	)
 
 
-def replace_codes(order: str, inspection: str | None = None, payout: str | None = None) -> None:
-	"""Codes still waiting for an answer stop working (new terms, or a new code)."""
+def replace_codes(
+	order: str, inspection: str | None = None, payout: str | None = None, keep: str | None = None
+) -> None:
+	"""Codes still waiting for an answer stop working (new terms, or a new code: `keep`)."""
 	frappe.db.sql(
 		f"""update `tab{CODE_DOCTYPE}` set status = %s
-		where manual_order = %s and {SCOPE} and status = %s""",
-		(otp.REPLACED, order, inspection or "", payout or "", otp.SENT),
+		where manual_order = %s and {SCOPE} and status = %s and name != %s""",
+		(otp.REPLACED, order, inspection or "", payout or "", otp.SENT, keep or ""),
 	)
 
 
@@ -63,8 +65,16 @@ def store_code(
 	inspection: str | None = None,
 	payout: str | None = None,
 ):
-	"""Only the HMAC of the code is kept, with the terms it was sent for."""
-	return frappe.get_doc(
+	"""Only the HMAC of the code is kept, with the terms it was sent for; the codes sent before it
+	stop working.
+
+	Inserted first, replacing after: the update's locking scan of the `manual_order` index also
+	locks the gap after the order's codes, where every newer order's code is inserted. Scanned
+	first, two agents asking for codes at once each held that gap and waited for the other's
+	insert into it: a deadlock, seen with 20 agents. Inserted first, a scan at most makes a later
+	insert wait for this commit. (Senders of one order queue on the order's row lock.)
+	"""
+	record = frappe.get_doc(
 		{
 			"doctype": CODE_DOCTYPE,
 			"manual_order": order,
@@ -78,6 +88,8 @@ def store_code(
 			"code_hash": code_hash,
 		}
 	).insert(ignore_permissions=True)
+	replace_codes(order, inspection, payout, keep=record.name)
+	return record
 
 
 def count_attempt(row, verdict: otp.Verdict) -> None:
@@ -133,7 +145,6 @@ def send_code(name: str) -> dict:
 	if otp.can_reuse(as_sent_code(last), order.consent_fingerprint, now):
 		return {"sent": False, "expires_at": last.expires_at}
 	throw_violations(otp.check_send_rate(codes_sent_since(order.name, otp.rate_window_start(now))))
-	replace_codes(order.name)
 	code = otp.new_code()
 	record = store_code(
 		order.name, order.consent_fingerprint, expected_hash(order)(code), settings["otp_expiry_minutes"]

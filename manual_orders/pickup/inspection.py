@@ -351,7 +351,6 @@ def send_code(name: str) -> dict:
 	since = otp.rate_window_start(now)
 	sent = consent_code.codes_sent_since(order.name, since, doc.name)
 	throw_violations([offers.code_violation(v) for v in otp.check_send_rate(sent)])
-	consent_code.replace_codes(order.name, doc.name)
 	code = otp.new_code()
 	record = consent_code.store_code(
 		order.name, doc.offer_fingerprint, expected_hash(doc)(code), settings["otp_expiry_minutes"], doc.name

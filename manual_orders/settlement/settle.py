@@ -403,7 +403,6 @@ def send_destination_code(order: str, method: str, upi_id=None, bank_account=Non
 	throw_violations(
 		otp.check_send_rate(codes.codes_sent_since(order, otp.rate_window_start(now), payout=payout.name))
 	)
-	codes.replace_codes(order, payout=payout.name)
 	code = otp.new_code()
 	minutes = get_settings()["otp_expiry_minutes"]
 	key = get_encryption_key()

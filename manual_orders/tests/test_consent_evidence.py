@@ -39,6 +39,7 @@ from manual_orders.tests.utils import (
 	committed,
 	make_lead,
 	order_values,
+	run_at_once,
 	send_due_messages,
 	with_consent,
 )
@@ -405,6 +406,29 @@ class TestConsentCode(SiteTestCase):
 				consent_code.CODE_DOCTYPE, {"manual_order": order.name}, "code_hash"
 			)
 			assert code not in stored_row
+
+
+class TestCodesAtOnce(SiteTestCase):
+	"""Committed data, as concurrent requests need: outside TestConsentCode, whose settings are
+	rolled back, not committed."""
+
+	@committed
+	def test_agents_asking_for_codes_at_the_same_moment_all_get_one(self):
+		"""Issue 25's benchmark found it: two new orders' codes asked for at once deadlocked in
+		MariaDB (each locked the index gap the other inserted into) and one agent got a 500."""
+		drafts = [draft_with_consent(mobile_no=f"98765400{i:02d}").name for i in range(8)]
+		frappe.db.commit()  # nosemgrep: each agent's request sees the drafts
+		for _ in range(3):
+			errors = run_at_once(
+				[lambda name=name: api.send_consent_otp(name) for name in drafts], user=AGENT
+			)
+			self.assertEqual(errors, [])
+			for name in drafts:
+				code_times(name, "creation", -2)  # the next round is not a double click
+			frappe.db.commit()  # nosemgrep
+		for name in drafts:
+			statuses = frappe.get_all(consent_code.CODE_DOCTYPE, {"manual_order": name}, pluck="status")
+			self.assertEqual(sorted(statuses), ["Replaced", "Replaced", "Sent"], name)
 
 
 class TestConsentCodeOverHttp(SiteTestCase):

@@ -26,6 +26,7 @@ from manual_orders.tests.utils import (
 	committed,
 	inspect_as_agreed,
 	random_imei,
+	run_at_once,
 	site_default,
 )
 
@@ -372,29 +373,7 @@ def in_a_worker(site: str, sites_path: str, fn) -> None:
 
 def run_in_threads(fn, count: int) -> list[str]:
 	"""`fn` in `count` threads at once, each with its own site connection, as two workers would."""
-	site, sites_path = frappe.local.site, frappe.local.sites_path
-	errors = []
-	barrier = threading.Barrier(count)
-
-	def worker():
-		frappe.init(site=site, sites_path=sites_path)
-		frappe.connect()
-		frappe.set_user("Administrator")
-		try:
-			barrier.wait()
-			fn()
-			frappe.db.commit()  # nosemgrep
-		except Exception as error:
-			errors.append(repr(error))
-		finally:
-			frappe.destroy()
-
-	threads = [threading.Thread(target=worker) for _ in range(count)]
-	for thread in threads:
-		thread.start()
-	for thread in threads:
-		thread.join()
-	return errors
+	return run_at_once([fn] * count)
 
 
 def events_of(payout: str) -> list[dict]:
