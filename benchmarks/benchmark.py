@@ -49,18 +49,11 @@ from contextlib import contextmanager
 
 import frappe
 import requests
+from deployed import drop_queued_jobs, percentile, process_tree_cpu
 from frappe.utils import add_days, nowdate
 
 AGENTS = 20
 PREFIX = "BM-"
-
-
-def percentile(values: list[float], p: float) -> float:
-	if not values:
-		return float("nan")
-	ordered = sorted(values)
-	index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
-	return ordered[index]
 
 
 def summary(times: list[float], queries: list[int] | None = None) -> dict:
@@ -537,109 +530,118 @@ def http_agents(site: str, sites_path: str, orders: int, values: dict, think: fl
 	`think`: mean seconds each agent waits between two orders, drawn uniformly from
 	0 to twice that (0: back to back, a stress test).
 	"""
-	port = 8123
-	env = {**os.environ, "SITES_PATH": sites_path}
-	bench_env = os.path.dirname(sys.executable)
-	server = subprocess.Popen(
-		[
-			os.path.join(bench_env, "gunicorn"),
-			"-b",
-			f"127.0.0.1:{port}",
-			"-w",
-			"4",
-			"-t",
-			"120",
-			"--preload",
-			"frappe.app:application",
-		],
-		cwd=sites_path,
-		env=env,
-		stdout=subprocess.DEVNULL,
-		stderr=subprocess.DEVNULL,
-	)
-	try:
-		url = f"http://127.0.0.1:{port}"
-		for _ in range(60):
-			try:
-				requests.get(url + "/api/method/ping", headers={"Host": site}, timeout=2)
-				break
-			except requests.RequestException:
-				time.sleep(0.5)
-		keys = [agent_keys(i) for i in range(AGENTS)]
-		frappe.db.commit()  # nosemgrep
-		latencies, errors = {"insert": [], "submit": []}, []
-		lock = threading.Lock()
-		per_agent = orders // AGENTS
+	import deployed
 
-		def agent(i: int):
-			session = requests.Session()
-			session.headers.update(
-				{"Host": site, "Authorization": f"token {keys[i]}", "Accept": "application/json"}
-			)
-			for _ in range(per_agent):
-				time.sleep(random.uniform(0, 2 * think))  # agents do not click in step
-				start = time.perf_counter()
-				payload = {**values, **CONSENT, "customer_name": "Bench Customer", "mobile_no": "9876543210"}
-				response = session.post(url + "/api/resource/Manual Order", json=payload, timeout=60)
-				inserted = time.perf_counter()
-				if response.status_code != 200:
-					with lock:
-						errors.append((response.status_code, error_text(response)))
-					continue
-				doc = response.json()["data"]
-				response = session.post(
-					url + "/api/method/frappe.client.submit", json={"doc": doc}, timeout=60
-				)
-				done = time.perf_counter()
+	port = 8123
+	server = deployed.gunicorn(sites_path, port)
+	try:
+		deployed.wait_until_serving(site, port)
+		return run_agents(site, [f"http://127.0.0.1:{port}"], orders, values, think, cpu_of=server.pid)
+	finally:
+		deployed.stop(server)
+
+
+def run_agents(
+	site: str,
+	urls: list[str],
+	orders: int,
+	values: dict,
+	think: float = 0.0,
+	cpu_of: int | None = None,
+	codes_every: int = 0,
+	moments: dict | None = None,
+) -> dict:
+	"""20 agents, each creating `orders / 20` orders (insert + submit) back to back or with
+	`think`; an agent's requests go to `urls` in turn (two app servers: alternately).
+
+	`codes_every`: every n-th order of an agent asks for the consent code between its insert
+	and submit (a third request). `moments`, if given, gets the wall-clock time each order's
+	submit (`committed`) and each code request (`codes`) returned, by order name.
+	"""
+	keys = [agent_keys(i) for i in range(AGENTS)]
+	frappe.db.commit()  # nosemgrep
+	latencies, errors = {"insert": [], "submit": [], "code": []}, []
+	committed_at, codes_at = {}, {}
+	lock = threading.Lock()
+	per_agent = orders // AGENTS
+	turn = iter(range(10**9))
+
+	def next_url() -> str:
+		with lock:
+			return urls[next(turn) % len(urls)]
+
+	def post(session, path: str, **kwargs) -> requests.Response:
+		return session.post(next_url() + path, timeout=60, **kwargs)
+
+	def agent(i: int):
+		session = requests.Session()
+		session.headers.update(
+			{"Host": site, "Authorization": f"token {keys[i]}", "Accept": "application/json"}
+		)
+		for n in range(per_agent):
+			time.sleep(random.uniform(0, 2 * think))  # agents do not click in step
+			start = time.perf_counter()
+			payload = {**values, **CONSENT, "customer_name": "Bench Customer", "mobile_no": "9876543210"}
+			response = post(session, "/api/resource/Manual Order", json=payload)
+			inserted = time.perf_counter()
+			if response.status_code != 200:
 				with lock:
-					latencies["insert"].append(inserted - start)
-					latencies["submit"].append(done - inserted)
+					errors.append((response.status_code, error_text(response)))
+				continue
+			doc = response.json()["data"]
+			if codes_every and n % codes_every == 0:
+				response = post(
+					session, "/api/method/manual_orders.api.send_consent_otp", json={"order": doc["name"]}
+				)
+				coded = time.perf_counter()
+				with lock:
+					codes_at[doc["name"]] = time.time()
+					latencies["code"].append(coded - inserted)
 					if response.status_code != 200:
 						errors.append((response.status_code, error_text(response)))
+				doc = session.get(
+					next_url() + f"/api/resource/Manual Order/{doc['name']}", timeout=60
+				).json()["data"]
+				inserted = time.perf_counter()
+			response = post(session, "/api/method/frappe.client.submit", json={"doc": doc})
+			done = time.perf_counter()
+			with lock:
+				committed_at[doc["name"]] = time.time()
+				latencies["insert"].append(inserted - start)
+				latencies["submit"].append(done - inserted)
+				if response.status_code != 200:
+					errors.append((response.status_code, error_text(response)))
 
-		start = time.perf_counter()
-		cpu_before = process_tree_cpu(server.pid)
-		with ThreadPoolExecutor(max_workers=AGENTS) as pool:
-			list(pool.map(agent, range(AGENTS)))
-		elapsed = time.perf_counter() - start
-		cpu = process_tree_cpu(server.pid) - cpu_before
-		all_requests = latencies["insert"] + latencies["submit"]
-		return {
-			"agents": AGENTS,
-			"think_seconds": think,
-			"orders": per_agent * AGENTS,
-			"requests": len(all_requests) + len(errors),
-			"errors": len(errors),
-			"first_error": errors[0] if errors else None,
-			"orders_per_second": round(len(latencies["submit"]) / elapsed, 2),
-			"p50_ms": round(percentile(all_requests, 50) * 1000, 1),
-			"p95_ms": round(percentile(all_requests, 95) * 1000, 1),
-			"p99_ms": round(percentile(all_requests, 99) * 1000, 1),
-			"insert_p95_ms": round(percentile(latencies["insert"], 95) * 1000, 1),
-			"submit_p95_ms": round(percentile(latencies["submit"], 95) * 1000, 1),
-			"gunicorn_cpu_ms_per_order": round(cpu * 1000 / max(len(latencies["submit"]), 1), 1),
-		}
-	finally:
-		server.terminate()
-		server.wait(timeout=30)
-
-
-def process_tree_cpu(pid: int) -> float:
-	"""CPU seconds (user + system) of a process and its children so far, from /proc (Linux)."""
-	tick = os.sysconf("SC_CLK_TCK")
-	total = 0.0
-	pending = [pid]
-	while pending:
-		current = pending.pop()
-		try:
-			with open(f"/proc/{current}/stat") as fh:
-				fields = fh.read().rsplit(")", 1)[1].split()
-			total += (int(fields[11]) + int(fields[12])) / tick
-			with open(f"/proc/{current}/task/{current}/children") as fh:
-				pending += [int(child) for child in fh.read().split()]
-		except (FileNotFoundError, ProcessLookupError):
-			continue
-	return total
+	start = time.perf_counter()
+	cpu_before = process_tree_cpu(cpu_of) if cpu_of else 0.0
+	with ThreadPoolExecutor(max_workers=AGENTS) as pool:
+		list(pool.map(agent, range(AGENTS)))
+	elapsed = time.perf_counter() - start
+	all_requests = latencies["insert"] + latencies["submit"]
+	result = {
+		"agents": AGENTS,
+		"servers": len(urls),
+		"think_seconds": think,
+		"orders": len(latencies["submit"]),
+		"requests": len(all_requests) + len(latencies["code"]) + len(errors),
+		"errors": len(errors),
+		"first_error": errors[0] if errors else None,
+		"orders_per_second": round(len(latencies["submit"]) / elapsed, 2),
+		"p50_ms": round(percentile(all_requests, 50) * 1000, 1),
+		"p95_ms": round(percentile(all_requests, 95) * 1000, 1),
+		"p99_ms": round(percentile(all_requests, 99) * 1000, 1),
+		"insert_p95_ms": round(percentile(latencies["insert"], 95) * 1000, 1),
+		"submit_p95_ms": round(percentile(latencies["submit"], 95) * 1000, 1),
+	}
+	if latencies["code"]:
+		result["code_request_p95_ms"] = round(percentile(latencies["code"], 95) * 1000, 1)
+	if cpu_of:
+		cpu = process_tree_cpu(cpu_of) - cpu_before
+		result["gunicorn_cpu_ms_per_order"] = round(cpu * 1000 / max(len(latencies["submit"]), 1), 1)
+	if moments is not None:
+		moments.update(committed=committed_at, codes=codes_at)
+		result["errors_seen"] = sorted({f"{status} {text}" for status, text in errors})
+	return result
 
 
 def error_text(response: requests.Response) -> str:
@@ -684,6 +686,17 @@ def main():
 	parser.add_argument(
 		"--settlement", action="store_true", help="only the settlement beside ERPNext's Purchase Invoice"
 	)
+	parser.add_argument(
+		"--deployed",
+		action="store_true",
+		help="only the 20 agents against gunicorn alone and with its workers and scheduler",
+	)
+	parser.add_argument("--rounds", type=int, default=2, help="--deployed: rounds of each shape")
+	parser.add_argument(
+		"--two-servers",
+		action="store_true",
+		help="only two app servers taking turns; asserts the places, messages and a settings change",
+	)
 	args = parser.parse_args()
 
 	frappe.init(site=args.site, sites_path=args.sites_path)
@@ -717,6 +730,21 @@ def main():
 		return report(results, args.json)
 	if args.inspection:
 		results["inspection"] = inspection_comparison(args.repeat, values)
+		return report(results, args.json)
+	if args.deployed:
+		import deployed
+
+		one_partner_takes_every_order(values)
+		results["deployed"] = deployed.comparison(
+			args.site, os.path.abspath(args.sites_path), args.http_orders, values, run_agents, args.rounds
+		)
+		return report(results, args.json)
+	if args.two_servers:
+		import deployed
+
+		results["two_servers"] = deployed.two_servers(
+			args.site, os.path.abspath(args.sites_path), args.http_orders, values, run_agents
+		)
 		return report(results, args.json)
 	if args.http:
 		results["http"] = http_agents(args.site, os.path.abspath(args.sites_path), args.http_orders, values)
@@ -752,20 +780,6 @@ def main():
 			2,
 		)
 	report(results, args.json)
-
-
-def drop_queued_jobs(site: str) -> int:
-	"""The background jobs this run left for its site (message sending, ToDos): a bench's queues
-	are shared by its sites, and a worker started for another site would take them first."""
-	from frappe.utils.background_jobs import get_queue, get_queue_list
-
-	dropped = 0
-	for name in get_queue_list():
-		for job in get_queue(name).get_jobs():
-			if (job.kwargs or {}).get("site") == site:
-				job.delete()
-				dropped += 1
-	return dropped
 
 
 def report(results: dict, path: str | None) -> None:

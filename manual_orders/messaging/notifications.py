@@ -104,7 +104,7 @@ class ManualOrdersNotification(Notification):
 				)
 		if doc.flags.outbox_messages is not None:
 			doc.flags.outbox_messages.extend(names)
-		outbox.enqueue_sending(names)
+		outbox.enqueue_sending(names, urgent=bool(secret))
 
 	def queue_sms(self, doc, recipient: str, text: str, masked: str | None) -> str:
 		"""An SMS that does not fill its DLT template is recorded Failed with the reason (the

@@ -10,6 +10,7 @@ resend it. The minutely scheduler job picks up every retry that is due.
 
 import json
 import re
+import time
 
 import frappe
 from frappe.utils import get_datetime, now_datetime
@@ -71,15 +72,91 @@ def queue(
 	return doc.name
 
 
-def enqueue_sending(names: list[str]) -> None:
-	"""Sends these messages in the background once the current transaction commits."""
-	if names:
+# Sending after commit: one background job for many orders. A commit pushes its messages'
+# names onto a list in Redis and enqueues the sender only when none is waiting; the waiting
+# one takes every name pushed until it starts. So a created order costs at most one job, and
+# under load far fewer (RQ forks a process for every job, on the cores gunicorn serves from).
+# A consent code is read out on a live call: it never waits in that list but gets a job of
+# its own at the front of the "short" queue, which a bench's worker takes before "default".
+PENDING_NAMES = "manual_orders:outbox:pending"
+SENDER_WAITING = "manual_orders:outbox:sender_waiting"
+SENDER_WAITING_SECONDS = 300  # a sender lost with Redis: the next commit enqueues another
+SENDER_QUEUE = "default"
+URGENT_QUEUE = "short"
+SENDER_BUDGET_SECONDS = 5.0  # then the sender makes way for a code waiting on the worker
+
+
+def enqueue_sending(names: list[str], urgent: bool = False) -> None:
+	"""Sends these messages in the background once the current transaction commits.
+
+	Whatever is lost on the way (Redis restarted, a worker killed) stays Queued in the
+	database, where the minute's `send_due_messages` finds it.
+	"""
+	if not names:
+		return
+	if urgent:
 		frappe.enqueue(
 			"manual_orders.messaging.outbox.send_messages",
-			queue="short",
+			queue=URGENT_QUEUE,
+			at_front=True,
 			names=names,
 			enqueue_after_commit=True,
 		)
+		return
+	pending = frappe.flags.manual_orders_outbox_pending
+	if pending is None:
+		pending = frappe.flags.manual_orders_outbox_pending = []
+		frappe.db.after_commit.add(hand_to_sender)
+		frappe.db.after_rollback.add(forget_pending)
+	pending.extend(names)
+
+
+def forget_pending() -> None:
+	frappe.flags.manual_orders_outbox_pending = None
+
+
+def hand_to_sender(names: list[str] | None = None) -> None:
+	"""After commit: the names onto the pending list, and a sender enqueued if none waits."""
+	names = names or frappe.flags.manual_orders_outbox_pending or []
+	forget_pending()
+	if not names:
+		return
+	cache = frappe.cache
+	pipe = cache.pipeline()
+	pipe.rpush(cache.make_key(PENDING_NAMES), *names)
+	pipe.set(cache.make_key(SENDER_WAITING), 1, nx=True, ex=SENDER_WAITING_SECONDS)
+	_, must_enqueue = pipe.execute()
+	if must_enqueue:
+		frappe.enqueue("manual_orders.messaging.outbox.send_pending", queue=SENDER_QUEUE)
+
+
+def take_pending() -> list[str]:
+	cache = frappe.cache
+	pipe = cache.pipeline()
+	key = cache.make_key(PENDING_NAMES)
+	pipe.lrange(key, 0, -1)
+	pipe.delete(key)
+	names, _ = pipe.execute()
+	return list(dict.fromkeys(n.decode() if isinstance(n, bytes) else n for n in names))
+
+
+def send_pending(budget_seconds: float = SENDER_BUDGET_SECONDS) -> dict:
+	"""Background job: sends every name pushed until now, then what was pushed meanwhile.
+
+	It says first that no sender waits any more, so a commit after this point enqueues the
+	next one, and nothing pushed is left behind. Past its budget it hands the rest to a new
+	job and ends, so a consent code queued meanwhile goes first.
+	"""
+	frappe.cache.delete(frappe.cache.make_key(SENDER_WAITING))
+	deadline = time.monotonic() + budget_seconds
+	results = {}
+	while names := take_pending():
+		for i, name in enumerate(names):
+			if time.monotonic() > deadline:
+				hand_to_sender(names[i:])
+				return results
+			results[name] = send_one(name)
+	return results
 
 
 def send_messages(names: list[str] | None = None, now=None) -> dict:

@@ -8,10 +8,14 @@ WhatsApp Settings records pointed at it.
 import hashlib
 import hmac
 import json
+import os
 import socket
+import subprocess
+import sys
 
 import frappe
 from frappe.utils import add_to_date, now_datetime
+from frappe.utils.background_jobs import get_queue, get_queue_list
 
 from manual_orders.messaging import outbox
 from manual_orders.messaging.tests.gateway_server import GatewayServer
@@ -21,6 +25,7 @@ from manual_orders.tests.utils import (
 	MANAGER,
 	Api,
 	SiteTestCase,
+	as_user,
 	delete_orders,
 	order_values,
 	send_due_messages,
@@ -60,6 +65,51 @@ def configure(url: str, timeout: int = 2) -> None:
 	)
 	settings.save()
 	frappe.db.commit()  # nosemgrep: settings are read by the sender in its own transactions
+
+
+def run_a_worker_once() -> None:
+	"""A real RQ worker on the queues a bench's first worker takes ("short", then "default"),
+	until they are empty."""
+	sites_path = os.path.abspath(os.environ.get("SITES_PATH", "."))
+	subprocess.run(
+		[
+			sys.executable,
+			"-m",
+			"frappe.utils.bench_helper",
+			"frappe",
+			"--site",
+			frappe.local.site,
+			"worker",
+			"--queue",
+			"short,default",
+			"--burst",
+			"--quiet",
+		],
+		cwd=sites_path,
+		env={**os.environ, "SITES_PATH": sites_path},
+		check=True,
+		timeout=300,
+		capture_output=True,
+	)
+
+
+def sending_jobs(method: str) -> list:
+	"""This site's queued jobs running `method` (outbox.send_pending or outbox.send_messages)."""
+	return [
+		(name, job)
+		for name in get_queue_list()
+		for job in get_queue(name).get_jobs()
+		if (job.kwargs or {}).get("site") == frappe.local.site
+		and (job.kwargs or {}).get("method") == f"manual_orders.messaging.outbox.{method}"
+	]
+
+
+def no_sender_waiting() -> None:
+	"""What earlier runs left: their queued senders, the pending names, the flag."""
+	for _, job in sending_jobs("send_pending"):
+		job.delete()
+	for key in (outbox.PENDING_NAMES, outbox.SENDER_WAITING):
+		frappe.cache.delete(frappe.cache.make_key(key))
 
 
 def closed_port_url() -> str:
@@ -105,6 +155,7 @@ def messages_of(order: str) -> list[dict]:
 			"last_error",
 			"provider_message_id",
 			"message",
+			"sent_at",
 		],
 		order_by="channel asc",
 	)
@@ -335,39 +386,56 @@ class TestMessaging(SiteTestCase):
 		assert texts[SMS_NAME] == f"Order {name} booked for 09:00 - 11:00."
 		assert PARTNER_SMS_NAME not in texts
 
+	def test_many_orders_share_one_sending_job_and_a_consent_code_goes_ahead_of_them(self):
+		"""Issue 25: a created order costs at most one background job (RQ forks a process for
+		each); orders committed while a sender waits add their messages to it. A consent code,
+		read out on a live call, gets a job of its own at the front of "short", which a bench's
+		worker takes before "default": it reaches the gateway before the Order IDs queued first."""
+		from manual_orders import api
+		from manual_orders.tests.test_consent_evidence import draft_with_consent
+
+		gateway = self.start_gateway()
+		no_sender_waiting()
+		names = []
+		for i in range(3):
+			names.append(created_order(mobile_no=f"99887755{i:02d}", whatsapp_no=""))
+			frappe.db.commit()  # nosemgrep: each order its own request and commit
+		self.assertEqual(len(sending_jobs("send_pending")), 1)
+		draft = draft_with_consent(mobile_no="9988775599")
+		with as_user(AGENT):
+			api.send_consent_otp(draft.name)
+		frappe.db.commit()  # nosemgrep
+		[(queue, code_job)] = sending_jobs("send_messages")
+		self.assertEqual(queue, "short")
+		self.assertEqual(get_queue("short").get_job_ids()[0], code_job.id)  # at the front
+		self.assertEqual(len(sending_jobs("send_pending")), 1)  # still the one
+
+		run_a_worker_once()
+		frappe.db.rollback()  # a fresh snapshot: the worker committed
+		code = frappe.get_all(
+			"Manual Order Message",
+			filters={"manual_order": draft.name, "notification": notifications.CONSENT_CODE_NAME},
+			fields=["status", "sent_at"],
+		)
+		self.assertEqual([c.status for c in code], ["Sent"])
+		order_ids = [m for name in names for m in messages_of(name)]
+		self.assertEqual({m.status for m in order_ids}, {"Sent"})
+		self.assertLess(code[0].sent_at, min(m.sent_at for m in order_ids))
+		accepted = [r["query"].get("text") for r in gateway.accepted()]
+		for message in order_ids:
+			if message.channel == "SMS":
+				self.assertEqual(accepted.count(message.message), 1)  # once
+		self.assertEqual(sending_jobs("send_pending"), [])
+
 	def test_messages_wait_for_a_stopped_worker_and_go_out_once_when_it_starts(self):
 		"""No worker runs while the orders are created; a real RQ worker started afterwards sends each once."""
 		gateway = self.start_gateway()
-		import os
-		import subprocess
-		import sys
-
 		names = [created_order(mobile_no=f"99887766{i:02d}", whatsapp_no="") for i in range(3)]
 		frappe.db.commit()  # nosemgrep: commit enqueues the sending jobs
 		for name in names:
 			assert {m.status for m in messages_of(name)} == {"Queued"}
 		assert not [r for r in gateway.requests if any(n in r["query"].get("text", "") for n in names)]
-		sites_path = os.path.abspath(os.environ.get("SITES_PATH", "."))
-		subprocess.run(
-			[
-				sys.executable,
-				"-m",
-				"frappe.utils.bench_helper",
-				"frappe",
-				"--site",
-				frappe.local.site,
-				"worker",
-				"--queue",
-				"short",
-				"--burst",
-				"--quiet",
-			],
-			cwd=sites_path,
-			env={**os.environ, "SITES_PATH": sites_path},
-			check=True,
-			timeout=300,
-			capture_output=True,
-		)
+		run_a_worker_once()
 		frappe.db.rollback()  # a fresh snapshot: the worker committed
 		accepted = gateway.accepted()
 		for name in names:

@@ -76,6 +76,7 @@ class GatewayServer(LocalServer):
 					"headers": dict(self.headers),
 					"body": body.decode("utf-8", "replace"),
 					"answered": None,
+					"received_at": time.time(),
 				}
 				with gateway._lock:
 					gateway.requests.append(record)
