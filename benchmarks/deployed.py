@@ -8,10 +8,11 @@ same gunicorn with a bench's background processes beside it, interleaved, in one
 
 Every process is a process group of its own (as it would be on its own host), stopped with
 its children. The SMS gateway and the WhatsApp Cloud API are one local HTTP server (the tests'
-`GatewayServer`), which notes when each message reached it: that minus the moment the agent's
+`GatewayServer`, in a process of its own: `gateway_process.py`), which notes when each message reached it: that minus the moment the agent's
 request that committed the order (or asked for the code) returned is a message's latency.
 """
 
+import json
 import os
 import re
 import signal
@@ -56,15 +57,37 @@ def spawn(command: list[str], sites_path: str) -> subprocess.Popen:
 
 
 def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
+	"""The process's group, and with SIGKILL every descendant too: RQ's job process (the
+	"horse") is a session of its own, which a signal to the worker's group does not reach."""
+	descendants = descendants_of(process.pid) if sig == signal.SIGKILL else []
 	try:
 		os.killpg(process.pid, sig)
 	except ProcessLookupError:
 		return
+	for pid in descendants:
+		try:
+			os.kill(pid, signal.SIGKILL)
+		except ProcessLookupError:
+			pass
 	try:
 		process.wait(timeout=30)
 	except subprocess.TimeoutExpired:
 		os.killpg(process.pid, signal.SIGKILL)
 		process.wait(timeout=10)
+
+
+def descendants_of(pid: int) -> list[int]:
+	found, pending = [], [pid]
+	while pending:
+		current = pending.pop()
+		try:
+			with open(f"/proc/{current}/task/{current}/children") as fh:
+				children = [int(child) for child in fh.read().split()]
+		except FileNotFoundError:
+			continue
+		found += children
+		pending += children
+	return found
 
 
 def gunicorn(sites_path: str, port: int, workers: int = 4) -> subprocess.Popen:
@@ -115,13 +138,61 @@ def scheduler_enabled():
 		frappe.db.commit()  # nosemgrep
 
 
-@contextmanager
-def gateway_for_the_site():
-	"""The site's SMS and WhatsApp settings pointed at a local GatewayServer, restored after."""
-	from manual_orders.messaging.tests.gateway_server import GatewayServer
+class GatewayProcess:
+	"""`gateway_process.py` on a port of its own, one process a round; `requests` once stopped."""
 
-	server = GatewayServer().start()
-	singles = ("SMS Settings", "Manual Order WhatsApp Settings", "Manual Order Settings")
+	def __init__(self, sites_path: str):
+		self.port = free_port()
+		self.url = f"http://127.0.0.1:{self.port}"
+		self.records = os.path.join(sites_path, f"gateway-{self.port}.json")
+		self.process = None
+		self.requests: list[dict] = []
+
+	def start(self, mode: str = "ok", delay: float = 0.0) -> None:
+		script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "gateway_process.py")
+		self.process = subprocess.Popen(
+			[sys.executable, script, str(self.port), self.records, mode, str(delay)],
+			stdout=subprocess.PIPE,
+			start_new_session=True,
+		)
+		self.process.stdout.readline()  # its URL: serving
+
+	def stop(self) -> None:
+		stop(self.process)
+		with open(self.records) as fh:
+			self.requests += json.load(fh)  # every start's, until the next `reset`
+		os.remove(self.records)
+		if os.path.exists(self.records + ".seen"):
+			os.remove(self.records + ".seen")
+
+	def arrived(self) -> int:
+		"""Requests that reached it so far (answered or not), while it runs."""
+		try:
+			with open(self.records + ".seen") as fh:
+				return len(fh.readlines())
+		except FileNotFoundError:
+			return 0
+
+	def reset(self) -> None:
+		self.requests = []
+
+	def accepted(self) -> list[dict]:
+		return [r for r in self.requests if r["answered"] == 200]
+
+
+def free_port() -> int:
+	import socket
+
+	with socket.socket() as s:
+		s.bind(("127.0.0.1", 0))
+		return s.getsockname()[1]
+
+
+@contextmanager
+def gateway_for_the_site(sites_path: str):
+	"""The site's SMS and WhatsApp settings pointed at a GatewayProcess, restored after."""
+	server = GatewayProcess(sites_path)
+	singles = ("SMS Settings", "Manual Order WhatsApp Settings")
 	before = {name: frappe.get_single(name).as_dict(no_default_fields=True) for name in singles}
 	sms = frappe.get_single("SMS Settings")
 	sms.update(
@@ -151,33 +222,28 @@ def gateway_for_the_site():
 			doc.flags.ignore_mandatory = True
 			doc.save()
 		frappe.db.commit()  # nosemgrep
-		server.stop()
 
 
 # What the run left, counted and cleared
 
 
-def job_counts() -> dict:
-	"""Jobs each queue holds in any state (queued, started, finished, failed), for the delta."""
+def job_ids() -> dict[str, set]:
+	"""The ids of the jobs each queue holds in any state (queued, started, finished, failed): the
+	ids new after a run are the jobs it made, whatever expired from the registries meanwhile."""
 	from frappe.utils.background_jobs import get_queue, get_queue_list
 
-	counts = {}
+	ids = {}
 	for name in get_queue_list():
 		queue = get_queue(name)
-		counts[name] = (
-			queue.count
-			+ queue.started_job_registry.count
-			+ queue.finished_job_registry.count
-			+ queue.failed_job_registry.count
-		)
-	return counts
+		ids[name] = set(queue.get_job_ids())
+		for registry in (queue.started_job_registry, queue.finished_job_registry, queue.failed_job_registry):
+			ids[name] |= set(registry.get_job_ids())
+	return ids
 
 
 def clear_unsent(orders: list[str], reason: str) -> int:
 	"""A round without workers leaves its messages Queued: marked Failed (with the reason), so
 	the next round's scheduler does not send them inside its measurement."""
-	from manual_orders.messaging import outbox
-
 	if not orders:
 		return 0
 	message = frappe.qb.DocType("Manual Order Message")
@@ -193,9 +259,17 @@ def clear_unsent(orders: list[str], reason: str) -> int:
 			.where(message.name.isin(queued))
 		).run()
 	frappe.db.commit()  # nosemgrep
-	frappe.cache.delete(frappe.cache.make_key(outbox.PENDING_NAMES))
-	frappe.cache.delete(frappe.cache.make_key(outbox.SENDER_WAITING))
+	forget_senders()
 	return len(queued)
+
+
+def forget_senders() -> None:
+	"""The outbox's pending names and its "a sender waits" flag: with their jobs dropped, the
+	flag would keep the next commits from enqueueing a sender for its 5 minutes."""
+	from manual_orders.messaging import outbox
+
+	for key in (outbox.PENDING_NAMES, outbox.SENDER_WAITING):
+		frappe.cache.delete(frappe.cache.make_key(key))
 
 
 # Message latency
@@ -286,7 +360,8 @@ def spread(values: list[float]) -> dict:
 
 
 def process_tree_cpu(pid: int) -> float:
-	"""CPU seconds (user + system) of a process and its children so far, from /proc (Linux)."""
+	"""CPU seconds (user + system) of a process and its descendants so far, the ones that ended
+	included, from /proc (Linux)."""
 	tick = os.sysconf("SC_CLK_TCK")
 	total = 0.0
 	pending = [pid]
@@ -295,12 +370,26 @@ def process_tree_cpu(pid: int) -> float:
 		try:
 			with open(f"/proc/{current}/stat") as fh:
 				fields = fh.read().rsplit(")", 1)[1].split()
-			total += (int(fields[11]) + int(fields[12])) / tick
+			# its own time and its reaped children's (an RQ worker's forked job processes)
+			total += sum(int(value) for value in fields[11:15]) / tick
 			with open(f"/proc/{current}/task/{current}/children") as fh:
 				pending += [int(child) for child in fh.read().split()]
 		except (FileNotFoundError, ProcessLookupError):
 			continue
 	return total
+
+
+def other_sites_jobs(site: str) -> int:
+	"""Jobs other sites of the bench left queued: a bench's workers serve every site, so they
+	would run inside the measurement (a test suite's leftovers did, once)."""
+	from frappe.utils.background_jobs import get_queue, get_queue_list
+
+	return sum(
+		1
+		for name in get_queue_list()
+		for job in get_queue(name).get_jobs()
+		if (job.kwargs or {}).get("site") != site
+	)
 
 
 def drop_queued_jobs(site: str) -> int:
@@ -324,7 +413,9 @@ def comparison(site: str, sites_path: str, orders: int, values: dict, run_agents
 	"""Gunicorn alone and as deployed, `rounds` times each, interleaved, on the same site."""
 	port = 8124
 	rounds_of = {"gunicorn_alone": [], "as_deployed": []}
-	with gateway_for_the_site() as gateway, scheduler_enabled():
+	drop_queued_jobs(site)
+	forget_senders()
+	with gateway_for_the_site(sites_path) as gateway, scheduler_enabled():
 		for _ in range(rounds):
 			for shape in rounds_of:
 				rounds_of[shape].append(
@@ -341,15 +432,27 @@ def comparison(site: str, sites_path: str, orders: int, values: dict, run_agents
 	}
 
 
-def one_round(site, sites_path, port, orders, values, run_agents, gateway, with_background: bool) -> dict:
+def one_round(
+	site,
+	sites_path,
+	port,
+	orders,
+	values,
+	run_agents,
+	gateway,
+	with_background: bool,
+	gateway_mode=("ok", 0.0),
+) -> dict:
+	gateway.reset()
+	gateway.start(*gateway_mode)
 	web = gunicorn(sites_path, port)
 	others = background(site, sites_path) if with_background else []
 	try:
 		wait_until_serving(site, port)
 		time.sleep(3)  # the workers and the scheduler up before the first order
-		jobs_before = job_counts()
+		jobs_before = job_ids()
+		result_notes = {"other_sites_jobs_queued": other_sites_jobs(site)}
 		cpu_before = sum(process_tree_cpu(p.pid) for p in others)
-		gateway.requests.clear()
 		moments: dict = {}
 		result = run_agents(
 			site,
@@ -366,12 +469,14 @@ def one_round(site, sites_path, port, orders, values, run_agents, gateway, with_
 			result["background_cpu_ms_per_order"] = round(
 				(sum(process_tree_cpu(p.pid) for p in others) - cpu_before) * 1000 / max(len(created), 1), 1
 			)
-		jobs = {queue: count - jobs_before.get(queue, 0) for queue, count in job_counts().items()}
+		jobs = {queue: len(ids - jobs_before.get(queue, set())) for queue, ids in job_ids().items()}
 		result["jobs"] = {**jobs, "per_order": round(sum(jobs.values()) / max(len(created), 1), 3)}
-		result["messages"] = message_latencies(gateway, moments["committed"], moments["codes"])
+		result.update(result_notes)
 	finally:
 		for process in [web, *others]:
 			stop(process)
+		gateway.stop()
+	result["messages"] = message_latencies(gateway, moments["committed"], moments["codes"])
 	if not with_background:
 		result["messages"]["marked_failed_unsent"] = clear_unsent(created, "benchmark: no worker ran")
 		result["dropped_jobs"] = drop_queued_jobs(site)
@@ -405,7 +510,9 @@ def two_servers(site: str, sites_path: str, orders: int, values: dict, run_agent
 	worker beside each, on one MariaDB and one Redis; every agent's requests alternate between
 	them. Asserts what is stored afterwards; raises AssertionError with every broken rule."""
 	urls = [f"http://127.0.0.1:{port}" for port in PORTS]
-	with gateway_for_the_site() as gateway, tight_places(values, orders) as tight:
+	with gateway_for_the_site(sites_path) as gateway, tight_places(values, orders) as tight:
+		gateway.reset()
+		gateway.start()
 		hosts = [gunicorn(sites_path, port, workers=2) for port in PORTS]
 		hosts += [
 			spawn(cli(site, sites_path, "worker", "--queue", "short,default"), sites_path) for _ in PORTS
@@ -413,18 +520,18 @@ def two_servers(site: str, sites_path: str, orders: int, values: dict, run_agent
 		try:
 			for port in PORTS:
 				wait_until_serving(site, port)
-			gateway.requests.clear()
 			moments: dict = {}
 			result = run_agents(site, urls, orders, values, moments=moments)
 			created = list(moments["committed"])
 			wait_for_messages(created)
 			frappe.db.rollback()
 			result["stored"] = stored_places(values, tight)
-			result["messages"] = message_latencies(gateway, moments["committed"], moments["codes"])
 			result["settings_change"] = a_change_through_one_server_seen_by_the_other(site, urls, values)
 		finally:
 			for process in hosts:
 				stop(process)
+			gateway.stop()
+		result["messages"] = message_latencies(gateway, moments["committed"], moments["codes"])
 	check_two_servers(result, tight)
 	return result
 
@@ -552,3 +659,128 @@ def check_two_servers(result: dict, tight: dict) -> None:
 		broken.append(f"settings change: {result['settings_change']}")
 	if broken:
 		raise AssertionError("two app servers: " + "; ".join(broken))
+
+
+# Faults (issue 25, item 4)
+
+
+def faults(site: str, sites_path: str, orders: int, values: dict, run_agents) -> dict:
+	"""A worker killed while it sends, and a gateway that times out for `orders` orders; asserts
+	what is stored afterwards (AssertionError with every broken rule)."""
+	stale = clear_stale_queued()
+	drop_queued_jobs(site)
+	forget_senders()
+	with gateway_for_the_site(sites_path) as gateway, scheduler_enabled():
+		killed = a_worker_killed_while_sending(site, sites_path, values, gateway, run_agents)
+		slow = a_gateway_timing_out(site, sites_path, orders, values, gateway, run_agents)
+	broken = []
+	if killed["not_sent"] or killed["sent_after_restart_twice"]:
+		broken.append(f"worker killed: {killed}")
+	if slow["errors"]:  # its p95 is a measurement, reported, not asserted
+		broken.append(f"gateway timing out: {slow}")
+	if broken:
+		raise AssertionError("faults: " + "; ".join(broken))
+	return {"stale_messages_marked_failed": stale, "worker_killed": killed, "gateway_timing_out": slow}
+
+
+def clear_stale_queued() -> int:
+	"""Earlier runs' messages still Queued on the benchmark site (their gateway long gone) are
+	marked Failed: the sweep takes the oldest due first, 200 a minute, and would spend this run's
+	minutes on them."""
+	message = frappe.qb.DocType("Manual Order Message")
+	stale = frappe.get_all("Manual Order Message", filters={"status": "Queued"}, pluck="name")
+	if stale:
+		(
+			frappe.qb.update(message)
+			.set(message.status, "Failed")
+			.set(message.last_error, "benchmark: stale, before the faults run")
+			.set(message.next_attempt_at, None)
+			.where(message.name.isin(stale))
+		).run()
+	frappe.db.commit()  # nosemgrep
+	return len(stale)
+
+
+def a_worker_killed_while_sending(site, sites_path, values, gateway, run_agents) -> dict:
+	"""Orders created with no worker running; a worker starts, and is killed (SIGKILL, its job
+	process with it) while the gateway is answering its first message slowly. A new worker and
+	the minute's sweep then send every message: each reaches the gateway once after the restart;
+	the message in flight at the kill reached it once before as well (sending is at least once:
+	SMS gateways and the WhatsApp Cloud API take no key that would make a repeat a no-op)."""
+	port = PORTS[0]
+	gateway.reset()
+	gateway.start("slow", 3.0)
+	web = gunicorn(sites_path, port, workers=2)
+	try:
+		wait_until_serving(site, port)
+		moments: dict = {}
+		run_agents(site, [f"http://127.0.0.1:{port}"], 20, values, moments=moments)
+	finally:
+		stop(web)
+	created = list(moments["committed"])
+	worker = spawn(cli(site, sites_path, "worker", "--queue", "short,default"), sites_path)
+	deadline = time.monotonic() + 120
+	while gateway.arrived() < 2 and time.monotonic() < deadline:  # one answered, one in flight
+		time.sleep(0.1)
+	stop(worker, signal.SIGKILL)
+	gateway.stop()
+	before_kill = [r for r in gateway.requests]
+	frappe.db.rollback()
+	sent_before = frappe.db.count("Manual Order Message", {"manual_order": ("in", created), "status": "Sent"})
+	gateway.reset()
+	gateway.start()
+	worker = spawn(cli(site, sites_path, "worker", "--queue", "short,default"), sites_path)
+	try:
+		frappe.enqueue("manual_orders.messaging.outbox.send_due_messages", queue="default")  # the sweep
+		frappe.db.commit()  # nosemgrep
+		wait_for_messages(created)
+	finally:
+		stop(worker)
+		gateway.stop()
+	rows = frappe.get_all(
+		"Manual Order Message",
+		filters={"manual_order": ("in", created)},
+		fields=["message", "status", "channel"],
+	)
+	after = [r["query"].get("text") for r in gateway.accepted() if r["path"].endswith("/sms")]
+	sms = [row.message for row in rows if row.channel == "SMS"]
+	return {
+		"orders": len(created),
+		"messages": len(rows),
+		"at_the_gateway_before_the_kill": len(before_kill),
+		"sent_before_the_kill": sent_before,
+		"not_sent": sum(1 for row in rows if row.status != "Sent"),
+		"sent_after_restart_twice": sum(1 for text in sms if after.count(text) > 1),
+		"sms_sent_before_and_after_the_kill": sum(
+			1 for text in sms if text in after and text in [r["query"].get("text") for r in before_kill]
+		),
+	}
+
+
+def a_gateway_timing_out(site, sites_path, orders, values, gateway, run_agents) -> dict:
+	"""The same load with the gateway answering, then timing out (5 s late; the app waits 2 s),
+	as deployed (workers and scheduler): creation's p95 beside each other."""
+	timeout_before = frappe.db.get_single_value("Manual Order Settings", "gateway_timeout_seconds")
+	frappe.db.set_single_value("Manual Order Settings", "gateway_timeout_seconds", 2)
+	frappe.db.commit()  # nosemgrep
+	from manual_orders.settings import clear_catalogue_cache
+
+	clear_catalogue_cache()
+	try:
+		answering = one_round(site, sites_path, PORTS[0], orders, values, run_agents, gateway, True)
+		timing_out = one_round(
+			site, sites_path, PORTS[0], orders, values, run_agents, gateway, True, ("slow", 5.0)
+		)
+	finally:
+		frappe.db.set_single_value("Manual Order Settings", "gateway_timeout_seconds", timeout_before)
+		frappe.db.commit()  # nosemgrep
+		clear_catalogue_cache()
+	creation = {
+		shape: {k: r[k] for k in ("orders", "errors", "p50_ms", "p95_ms", "code_request_p95_ms")}
+		for shape, r in (("gateway_answering", answering), ("gateway_timing_out", timing_out))
+	}
+	return {
+		**creation,
+		"errors": answering["errors"] + timing_out["errors"],
+		"p95_ratio": round(timing_out["p95_ms"] / answering["p95_ms"], 3),
+	}

@@ -53,7 +53,7 @@ def sms_gateway() -> sms.SmsGateway:
 	"""Frappe's SMS Settings, read the way Frappe's own send_sms reads them."""
 	from frappe.core.doctype.sms_settings.sms_settings import get_headers
 
-	settings = frappe.get_single("SMS Settings")
+	settings = frappe.get_cached_doc("SMS Settings")  # a save clears it
 	if not settings.sms_gateway_url:
 		raise GatewayError("SMS Settings has no gateway URL", retryable=False)
 	return sms.SmsGateway(
@@ -68,7 +68,7 @@ def sms_gateway() -> sms.SmsGateway:
 
 
 def whatsapp_cloud() -> whatsapp.WhatsAppCloud:
-	settings = frappe.get_single("Manual Order WhatsApp Settings")
+	settings = frappe.get_cached_doc("Manual Order WhatsApp Settings")
 	if not settings.enabled:
 		raise GatewayError("WhatsApp is not enabled in Manual Order WhatsApp Settings", retryable=False)
 	return whatsapp.WhatsAppCloud(

@@ -20,13 +20,14 @@ class LocalServer:
 	provider (this gateway, the payout API of `settlement/tests/payout_server.py`). Subclasses
 	give `_handler()`; `mode` and `delay` shape the answers; every request is in `requests`."""
 
-	def __init__(self):
+	def __init__(self, port: int = 0):
 		self.mode = "ok"
 		self.delay = 0.0
 		self.requests: list[dict] = []
+		self.on_request = None  # called with each request's record as it arrives
 		self._ids = itertools.count(1)
 		self._lock = threading.Lock()
-		self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+		self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
 		self._server.daemon_threads = True
 		self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -81,6 +82,8 @@ class GatewayServer(LocalServer):
 				with gateway._lock:
 					gateway.requests.append(record)
 					mode, delay = gateway.mode, gateway.delay
+				if gateway.on_request:
+					gateway.on_request(record)
 				if mode == "slow":
 					time.sleep(delay)
 				if mode == "error500":
