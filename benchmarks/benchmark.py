@@ -29,6 +29,12 @@ ERPNext's own Purchase Invoice insert and submit (same item, warehouse, supplier
 number), and the whole path (books, the payout API on 127.0.0.1, the processed webhook, the
 Payment Entry) beside ERPNext's Purchase Invoice plus Payment Entry, interleaved run by run.
 
+`--deployed` (issue 25) runs the 20 agents back to back against gunicorn alone and against the
+shape a site runs in (gunicorn, a bench's two RQ workers and its scheduler), interleaved, and
+prints p50/p95/p99, errors, orders per second, jobs per order and each message's latency from
+the agent's committed request to the gateway (`deployed.py`). `--two-servers` and `--faults`
+run and assert issue 25's two app servers and faults (`./run-tests --deployment` runs both).
+
 `--pickups` measures only the creation path with the pickup step (slot capacity booked
 under its row lock, partner assignment, the partner's ToDo and the partner-assigned
 messages) beside the same path without it (the path before pickups existed) and a Lead
