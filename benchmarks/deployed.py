@@ -403,6 +403,7 @@ def drop_queued_jobs(site: str) -> int:
 			if (job.kwargs or {}).get("site") == site:
 				job.delete()
 				dropped += 1
+	forget_senders()  # its flag would otherwise outlive the sender dropped
 	return dropped
 
 
@@ -510,6 +511,8 @@ def two_servers(site: str, sites_path: str, orders: int, values: dict, run_agent
 	worker beside each, on one MariaDB and one Redis; every agent's requests alternate between
 	them. Asserts what is stored afterwards; raises AssertionError with every broken rule."""
 	urls = [f"http://127.0.0.1:{port}" for port in PORTS]
+	drop_queued_jobs(site)
+	forget_senders()
 	with gateway_for_the_site(sites_path) as gateway, tight_places(values, orders) as tight:
 		gateway.reset()
 		gateway.start()

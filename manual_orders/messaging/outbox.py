@@ -9,6 +9,7 @@ resend it. The minutely scheduler job picks up every retry that is due.
 """
 
 import copy
+import functools
 import json
 import re
 import time
@@ -83,7 +84,9 @@ def queue(
 # with 20 agents, creation's p95 went from 2.2 s to 11.6 s.)
 PENDING_NAMES = "manual_orders:outbox:pending"
 SENDER_WAITING = "manual_orders:outbox:sender_waiting"
-SENDER_WAITING_SECONDS = 300  # a sender lost with Redis: the next commit enqueues another
+# A sender lost before it started (its job deleted, the queue flushed): the flag expires, and the
+# next commit enqueues another; meanwhile the minute's sweep sends what waits.
+SENDER_WAITING_SECONDS = 60
 SENDER_QUEUE = "default"
 URGENT_QUEUE = "short"
 SENDER_BUDGET_SECONDS = 1.0  # then the sender hands the rest to a new job and ends
@@ -107,31 +110,30 @@ def enqueue_sending(names: list[str], urgent: bool = False) -> None:
 			enqueue_after_commit=True,
 		)
 		return
-	pending = frappe.flags.manual_orders_outbox_pending
-	if pending is None:
-		pending = frappe.flags.manual_orders_outbox_pending = []
-		frappe.db.after_commit.add(hand_to_sender)
-		frappe.db.after_rollback.add(forget_pending)
-	pending.extend(names)
+	frappe.db.after_commit.add(functools.partial(hand_to_sender, list(names)))
 
 
-def forget_pending() -> None:
-	frappe.flags.manual_orders_outbox_pending = None
+def hand_to_sender(names: list[str]) -> None:
+	"""After commit: the names onto the pending list, and a sender enqueued if none waits.
 
-
-def hand_to_sender(names: list[str] | None = None) -> None:
-	"""After commit: the names onto the pending list, and a sender enqueued if none waits."""
-	names = names or frappe.flags.manual_orders_outbox_pending or []
-	forget_pending()
-	if not names:
-		return
+	Nothing it raises reaches the agent, whose request has committed (an error here would answer
+	500 for a saved order and invite a second one): the flag goes, so the next commit enqueues a
+	sender, and the minute's sweep sends these meanwhile.
+	"""
 	cache = frappe.cache
-	pipe = cache.pipeline()
-	pipe.rpush(cache.make_key(PENDING_NAMES), *names)
-	pipe.set(cache.make_key(SENDER_WAITING), 1, nx=True, ex=SENDER_WAITING_SECONDS)
-	_, must_enqueue = pipe.execute()
-	if must_enqueue:
-		frappe.enqueue("manual_orders.messaging.outbox.send_pending", queue=SENDER_QUEUE)
+	try:
+		pipe = cache.pipeline()
+		pipe.rpush(cache.make_key(PENDING_NAMES), *names)
+		pipe.set(cache.make_key(SENDER_WAITING), 1, nx=True, ex=SENDER_WAITING_SECONDS)
+		_, must_enqueue = pipe.execute()
+		if must_enqueue:
+			frappe.enqueue("manual_orders.messaging.outbox.send_pending", queue=SENDER_QUEUE)
+	except Exception:
+		try:
+			cache.delete(cache.make_key(SENDER_WAITING))
+		except Exception:
+			pass  # Redis itself is down: the flag expires with it
+		frappe.log_error(title="Manual Orders: handing messages to the sender")
 
 
 def take_pending() -> list[str]:
@@ -159,8 +161,19 @@ def send_pending(budget_seconds: float = SENDER_BUDGET_SECONDS) -> dict:
 			if time.monotonic() > deadline:
 				hand_to_sender(names[i:])
 				return results
-			results[name] = send_one(name)
+			results[name] = send_one_of_many(name)
 	return results
+
+
+def send_one_of_many(name: str) -> str:
+	"""One message of a batch: what fails it (an admin's hook on the message, a lock timeout)
+	leaves it Queued for the sweep and the batch goes on."""
+	try:
+		return send_one(name)
+	except Exception:
+		frappe.db.rollback()
+		frappe.log_error(title=f"Manual Orders: sending message {name}")
+		return "Error"
 
 
 def send_messages(names: list[str] | None = None, now=None) -> dict:

@@ -25,7 +25,6 @@ from frappe.api.v1 import update_doc
 from frappe.model import table_fields
 from frappe.utils import add_days, nowdate
 
-from manual_orders.messaging import outbox
 from manual_orders.permissions import fields as record_guard
 from manual_orders.permissions.fields import AFTER_CREATION, AGREED, OPERATIONS, SERVER, WORKFLOW
 from manual_orders.tests.utils import (
@@ -261,7 +260,6 @@ def as_request(user: str):
 		frappe.local.message_log = []
 		frappe.flags.enqueue_after_commit = []
 		frappe.db.after_commit.reset()
-		outbox.forget_pending()  # its hand-over went with the callbacks
 
 
 def assign_to_matrix_partner(order) -> None:
