@@ -164,6 +164,9 @@ def send_code(name: str) -> dict:
 def verify_code(name: str, code: str) -> dict:
 	"""The code the customer read back; a wrong one counts an attempt and is answered, not raised."""
 	order = draft_with_consent(name)
+	# the order's row first, as `send_code` takes it: a resend and a read-back at the same
+	# moment then queue on it instead of each holding what the other waits for (a deadlock)
+	frappe.db.get_value("Manual Order", order.name, "name", for_update=True)
 	row = last_code(order.name, for_update=True)
 	verdict = otp.judge(
 		as_sent_code(row),

@@ -430,6 +430,26 @@ class TestCodesAtOnce(SiteTestCase):
 			statuses = frappe.get_all(consent_code.CODE_DOCTYPE, {"manual_order": name}, pluck="status")
 			self.assertEqual(sorted(statuses), ["Replaced", "Replaced", "Sent"], name)
 
+	@committed
+	def test_a_read_back_and_a_resend_at_the_same_moment_do_not_deadlock(self):
+		"""The customer reads the code back while the agent clicks resend: both queue on the
+		order's row (review of issue 25: verify locked the codes first, send the order first)."""
+		drafts = [draft_with_consent(mobile_no=f"98765401{i:02d}").name for i in range(6)]
+		frappe.db.commit()  # nosemgrep
+		codes = {}
+		for name in drafts:
+			with as_user(AGENT):
+				api.send_consent_otp(name)
+			codes[name] = code_sent_for(name)
+			code_times(name, "creation", -2)  # a resend now is not a double click
+		frappe.db.commit()  # nosemgrep
+		calls = []
+		for name in drafts:
+			calls.append(lambda name=name: api.verify_consent_otp(name, codes[name]))
+			calls.append(lambda name=name: api.send_consent_otp(name))
+		errors = run_at_once(calls, user=AGENT)
+		self.assertEqual([e for e in errors if "Deadlock" in e], [])
+
 
 class TestConsentCodeOverHttp(SiteTestCase):
 	"""Committed data (the requests run in their own transactions), so the settings are committed too."""
