@@ -142,6 +142,8 @@ class GatewayProcess:
 	"""`gateway_process.py` on a port of its own, one process a round; `requests` once stopped."""
 
 	def __init__(self, sites_path: str):
+		from manual_orders.tests.utils import free_port
+
 		self.port = free_port()
 		self.url = f"http://127.0.0.1:{self.port}"
 		self.records = os.path.join(sites_path, f"gateway-{self.port}.json")
@@ -178,14 +180,6 @@ class GatewayProcess:
 
 	def accepted(self) -> list[dict]:
 		return [r for r in self.requests if r["answered"] == 200]
-
-
-def free_port() -> int:
-	import socket
-
-	with socket.socket() as s:
-		s.bind(("127.0.0.1", 0))
-		return s.getsockname()[1]
 
 
 @contextmanager

@@ -11,7 +11,6 @@ import json
 import os
 import socket
 import subprocess
-import sys
 
 import frappe
 from frappe.utils import add_to_date, now_datetime
@@ -27,6 +26,7 @@ from manual_orders.tests.utils import (
 	SiteTestCase,
 	as_user,
 	delete_orders,
+	frappe_command,
 	order_values,
 	send_due_messages,
 	with_consent,
@@ -72,19 +72,7 @@ def run_a_worker_once() -> None:
 	until they are empty."""
 	sites_path = os.path.abspath(os.environ.get("SITES_PATH", "."))
 	subprocess.run(
-		[
-			sys.executable,
-			"-m",
-			"frappe.utils.bench_helper",
-			"frappe",
-			"--site",
-			frappe.local.site,
-			"worker",
-			"--queue",
-			"short,default",
-			"--burst",
-			"--quiet",
-		],
+		frappe_command("worker", "--queue", "short,default", "--burst", "--quiet"),
 		cwd=sites_path,
 		env={**os.environ, "SITES_PATH": sites_path},
 		check=True,

@@ -532,6 +532,11 @@ def free_port() -> int:
 		return s.getsockname()[1]
 
 
+def frappe_command(*args: str) -> list[str]:
+	"""Frappe's own CLI on this test's site, with this interpreter (as `bench --site S ...`)."""
+	return [sys.executable, "-m", "frappe.utils.bench_helper", "frappe", "--site", frappe.local.site, *args]
+
+
 def served_site() -> tuple[str, subprocess.Popen]:
 	"""The site served by Frappe's own `serve` in a process of its own on a free port: real
 	HTTP, a server that sees only committed data. Stop it with `stop_serving`."""
@@ -540,18 +545,7 @@ def served_site() -> tuple[str, subprocess.Popen]:
 	port = free_port()
 	sites_path = os.path.abspath(os.environ.get("SITES_PATH", "."))
 	server = subprocess.Popen(
-		[
-			sys.executable,
-			"-m",
-			"frappe.utils.bench_helper",
-			"frappe",
-			"--site",
-			frappe.local.site,
-			"serve",
-			"--port",
-			str(port),
-			"--noreload",
-		],
+		frappe_command("serve", "--port", str(port), "--noreload"),
 		cwd=sites_path,
 		env={**os.environ, "SITES_PATH": sites_path},
 		stdout=subprocess.DEVNULL,
