@@ -707,6 +707,13 @@ def main():
 		action="store_true",
 		help="only two app servers taking turns; asserts the places, messages and a settings change",
 	)
+	parser.add_argument(
+		"--replica",
+		action="store_true",
+		help="only a copy of the site on a MariaDB primary and replica and a Redis of its own: "
+		"reports on the replica, behind and down; Redis and the primary restarted mid-creation",
+	)
+	parser.add_argument("--work", default="/tmp/manual-orders-own-servers", help="--replica: scratch folder")
 	args = parser.parse_args()
 
 	frappe.init(site=args.site, sites_path=args.sites_path)
@@ -762,6 +769,13 @@ def main():
 
 		results["two_servers"] = deployed.two_servers(
 			args.site, os.path.abspath(args.sites_path), args.http_orders, values, run_agents
+		)
+		return report(results, args.json)
+	if args.replica:
+		import own_servers
+
+		results["replica_and_restarts"] = own_servers.replica_and_restarts(
+			args.site, os.path.abspath(args.sites_path), args.work, values, run_agents
 		)
 		return report(results, args.json)
 	if args.http:

@@ -45,8 +45,13 @@ scheduler_events = {
 	"daily": ["manual_orders.consent_evidence.quotes.close_expired_quotes"],
 }
 
-# Malformed REST payloads for Manual Order get a clear 417 instead of Frappe's 500
-before_request = ["manual_orders.permissions.payload.check_manual_order_payload"]
+# Malformed REST payloads for Manual Order get a clear 417 instead of Frappe's 500; a read-only
+# method (reports, lists) reads from the primary while the replica is down or behind
+# (shortcuts/replica.py)
+before_request = [
+	"manual_orders.permissions.payload.check_manual_order_payload",
+	"manual_orders.shortcuts.replica.read_from_primary_unless_replica_in_step",
+]
 # After authentication: a disabled user gets no way in, by session, API key or OAuth token
 # (manual_orders/leavers/access.py); a reader who may not read a field may not filter or sort by
 # it; `fields` in a strict grammar on every request, site-wide (permissions/query_fields)

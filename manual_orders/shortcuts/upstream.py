@@ -63,6 +63,11 @@ PINS: dict[str, tuple[str, str]] = {
 	),
 	# permissions/files.py: the download rule asks the app's File rule too
 	"frappe.core.doctype.file.file.File.is_downloadable": ("196889038a762a8b", "permissions/files.py"),
+	# shortcuts/replica.py: the replica's credentials as Frappe picks them; its switch read per
+	# call from the request's site config; `before_request` run before the method
+	"frappe.connect_replica": ("058198d62a0f33b8", "shortcuts/replica.py"),
+	"frappe.read_only": ("6879cc20e4935691", "shortcuts/replica.py"),
+	"frappe.app.init_request": ("97a6299fa47cacbe", "shortcuts/replica.py"),
 	# leavers/access.py: `auth_hooks` run after Frappe has authenticated by session, key or token
 	"frappe.auth.validate_auth": ("f48b96000e49e054", "leavers/access.py"),
 }
