@@ -63,6 +63,10 @@ PINS: dict[str, tuple[str, str]] = {
 	),
 	# permissions/files.py: the download rule asks the app's File rule too
 	"frappe.core.doctype.file.file.File.is_downloadable": ("196889038a762a8b", "permissions/files.py"),
+	# shortcuts/naming.py: the naming series with a counter that does not deadlock on a new series
+	"frappe.model.naming.set_name_by_naming_series": ("f2661e33974351ff", "shortcuts/naming.py"),
+	"frappe.model.naming.NamingSeries.generate_next_name": ("1b604bc242f4af3c", "shortcuts/naming.py"),
+	"frappe.model.naming.getseries": ("952f0e0d97b7be52", "shortcuts/naming.py"),
 	# shortcuts/replica.py: the replica's credentials as Frappe picks them; its switch read per
 	# call from the request's site config; `before_request` run before the method
 	"frappe.connect_replica": ("058198d62a0f33b8", "shortcuts/replica.py"),

@@ -22,6 +22,7 @@ from manual_orders.pickup import status as pickup_status
 from manual_orders.pickup import todos as pickup_todos
 from manual_orders.reports import REPORT_INDEX, REPORT_INDEX_FIELDS
 from manual_orders.shortcuts.controller import FrappeShortcuts
+from manual_orders.shortcuts.naming import name_by_naming_series
 from manual_orders.sop import formats, pricing, rules, texts
 
 
@@ -96,6 +97,10 @@ class ManualOrder(FrappeShortcuts, StoredRowDocument):
 		workflow_state: DF.Link | None
 
 	# end: auto-generated types
+	def autoname(self):
+		# Frappe's naming series, without its deadlock when two orders start a year's series
+		self.name = name_by_naming_series(self)
+
 	def onload(self):
 		self.set_onload("next_steps", texts.next_steps(_))
 		self.set_onload("pickup", pickup_status.pickup_onload(self))
