@@ -30,6 +30,7 @@ import pymysql
 import requests
 
 REPORT = "Manual Order Funnel"
+REDIS_DOWN_SECONDS = 5
 
 
 class MariaDB:
@@ -476,18 +477,18 @@ def create_with_retries(
 			if doc.status_code != 200:
 				failures.append(doc.status_code)
 			elif doc.json()["data"]["docstatus"] == 1:
-				return {"order": name, "failures": failures}
+				return {"order": name, "failures": failures, "done_at": time.monotonic()}
 			else:
 				response = session.post(
 					url + "/api/method/frappe.client.submit", json={"doc": doc.json()["data"]}, timeout=30
 				)
 				if response.status_code == 200:
-					return {"order": name, "failures": failures}
+					return {"order": name, "failures": failures, "done_at": time.monotonic()}
 				failures.append(response.status_code)
 		except requests.RequestException as error:
 			failures.append(type(error).__name__)
 		time.sleep(0.5)
-	return {"order": name, "failures": failures, "gave_up": True}
+	return {"order": name, "failures": failures, "gave_up": True, "done_at": time.monotonic()}
 
 
 def open_order_of(session: requests.Session, url: str, lead: str) -> str | None:
@@ -557,6 +558,7 @@ def restarts(site: str, servers: dict, values: dict, gateway) -> dict:
 	try:
 		deployed.wait_until_serving(site, port)
 		redis_result = redis_restarted(site, servers, values, url)
+		redis_result["worker_ended_with_redis"] = worker.poll() is not None
 		database_result = database_restarted(site, servers, values, url)
 		if worker.poll() is not None:  # a worker that lost Redis ends: started again, as supervisor would
 			worker = deployed.spawn(deployed.cli(site, copy, "worker", "--queue", "short,default"), copy)
@@ -596,7 +598,8 @@ def redis_restarted(site: str, servers: dict, values: dict, url: str) -> dict:
 		thread.start()
 	time.sleep(3)  # creations under way
 	servers["redis"].kill()
-	time.sleep(2)
+	killed_at = time.monotonic()
+	time.sleep(REDIS_DOWN_SECONDS)
 	servers["redis"].start()
 	restarted_at = time.monotonic()
 	for thread in threads:
@@ -608,6 +611,7 @@ def redis_restarted(site: str, servers: dict, values: dict, url: str) -> dict:
 		"leads": len(leads),
 		**stored_orders(leads, outcomes),
 		"requests_failed_and_retried": sum(len(o["failures"]) for o in outcomes),
+		"created_while_redis_was_down": sum(1 for o in outcomes if killed_at <= o["done_at"] <= restarted_at),
 		"done_after_restart_s": round(time.monotonic() - restarted_at, 1),
 		"refusals_before_the_restart": refused_before,
 		"refusal_counts_held_before": counted_before,
@@ -652,6 +656,7 @@ def database_restarted(site: str, servers: dict, values: dict, url: str) -> dict
 		"leads": len(leads),
 		**stored_orders(leads, outcomes),
 		"submits_failed_while_down": sum(1 for o in outcomes if o["failures"]),
+		"what_the_agent_got_meanwhile": sorted({str(f) for o in outcomes for f in o["failures"]}),
 		"replica_caught_up_in_s": caught_up(primary, replica),
 		"created": [o["order"] for o in outcomes if o.get("order")],
 	}
