@@ -269,9 +269,7 @@ def own_servers(site: str, sites_path: str, root: str):
 	"""The primary, the replica, Redis and the copy of the site; this process on the copy for
 	the block, back on the site afterwards; everything stopped and removed."""
 	source_config = dict(frappe.conf)
-	shutil.rmtree(root, ignore_errors=True)
-	os.makedirs(root)
-	os.chmod(root, 0o755)
+	make_scratch_folder(root)
 	primary, replica, redis_server = MariaDB(root, "primary", 1), MariaDB(root, "replica", 2), Redis()
 	try:
 		for server in (primary, replica):
@@ -294,6 +292,19 @@ def own_servers(site: str, sites_path: str, root: str):
 			server.stop()
 		shutil.rmtree(root, ignore_errors=True)
 		switch_site(site, sites_path)
+
+
+MARKER = ".manual-orders-own-servers"
+
+
+def make_scratch_folder(root: str) -> None:
+	"""`root` empty, or an earlier run's (its marker inside): never any other folder's contents."""
+	if os.path.isdir(root) and os.listdir(root) and not os.path.exists(os.path.join(root, MARKER)):
+		raise SystemExit(f"--work {root} holds files of its own; name an empty or new folder")
+	shutil.rmtree(root, ignore_errors=True)
+	os.makedirs(root)
+	os.chmod(root, 0o755)
+	open(os.path.join(root, MARKER), "w").close()
 
 
 def caught_up(primary: MariaDB, replica: MariaDB, seconds: float = 300) -> float:

@@ -45,13 +45,10 @@ scheduler_events = {
 	"daily": ["manual_orders.consent_evidence.quotes.close_expired_quotes"],
 }
 
-# Malformed REST payloads for Manual Order get a clear 417 instead of Frappe's 500; a read-only
-# method (reports, lists) reads from the primary while the replica is down or behind
-# (shortcuts/replica.py)
-before_request = [
-	"manual_orders.permissions.payload.check_manual_order_payload",
-	"manual_orders.shortcuts.replica.read_from_primary_unless_replica_in_step",
-]
+# Malformed REST payloads for Manual Order get a clear 417 instead of Frappe's 500
+before_request = ["manual_orders.permissions.payload.check_manual_order_payload"]
+# A job that runs reports reads from the primary while the replica is down or behind
+before_job = ["manual_orders.shortcuts.replica.jobs_read_from_primary_unless_replica_in_step"]
 # After authentication: a disabled user gets no way in, by session, API key or OAuth token
 # (manual_orders/leavers/access.py); a reader who may not read a field may not filter or sort by
 # it; `fields` in a strict grammar on every request, site-wide (permissions/query_fields)
@@ -59,6 +56,9 @@ auth_hooks = [
 	"manual_orders.leavers.access.refuse_disabled_users",
 	"manual_orders.permissions.filters.refuse_unreadable_filters",
 	"manual_orders.permissions.query_fields.guard.refuse_sql_in_fields",
+	# a read-only method (reports, lists) reads from the primary while the replica is down or
+	# behind (shortcuts/replica.py)
+	"manual_orders.shortcuts.replica.read_from_primary_unless_replica_in_step",
 ]
 
 # Frappe 15 answers these without permissions (or sends a form's Versions whole): this app's

@@ -15,6 +15,24 @@ from frappe import _
 from frappe.model.naming import NamingSeries, get_default_naming_series, parse_naming_series
 
 
+def check_series_offered(doc) -> None:
+	"""Only a series the form offers (the field's options, an admin's changes included): a
+	client's own series (`MO-.YYYY.-009.##`) would take numbers the real series reaches later,
+	and every order after that would fail on a duplicate name. Frappe checks no Select value of
+	`naming_series`."""
+	if not doc.naming_series:
+		return
+	offered = [option for option in (doc.meta.get_field("naming_series").options or "").split("\n") if option]
+	if doc.naming_series not in offered:
+		frappe.throw(
+			_(
+				"Naming Series: {0} is not one this form offers ({1}). Leave it empty or choose one of them."
+			).format(doc.naming_series, ", ".join(offered)),
+			frappe.ValidationError,
+			title=_("Invalid Naming Series"),
+		)
+
+
 def name_by_naming_series(doc) -> str:
 	if not doc.naming_series:
 		doc.naming_series = get_default_naming_series(doc.doctype)

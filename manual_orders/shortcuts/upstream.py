@@ -68,10 +68,13 @@ PINS: dict[str, tuple[str, str]] = {
 	"frappe.model.naming.NamingSeries.generate_next_name": ("1b604bc242f4af3c", "shortcuts/naming.py"),
 	"frappe.model.naming.getseries": ("952f0e0d97b7be52", "shortcuts/naming.py"),
 	# shortcuts/replica.py: the replica's credentials as Frappe picks them; its switch read per
-	# call from the request's site config; `before_request` run before the method
+	# call from the request's site config (a fresh copy each request and job); `before_job` given
+	# the method and its kwargs (its `auth_hooks` entry: frappe.auth.validate_auth, below)
 	"frappe.connect_replica": ("058198d62a0f33b8", "shortcuts/replica.py"),
 	"frappe.read_only": ("6879cc20e4935691", "shortcuts/replica.py"),
-	"frappe.app.init_request": ("97a6299fa47cacbe", "shortcuts/replica.py"),
+	"frappe.init": ("b915873fa360d353", "shortcuts/replica.py"),
+	"frappe.get_site_config": ("c660a06c39310f02", "shortcuts/replica.py"),
+	"frappe.utils.background_jobs.execute_job": ("31fa8538bff5379e", "shortcuts/replica.py"),
 	# leavers/access.py: `auth_hooks` run after Frappe has authenticated by session, key or token
 	"frappe.auth.validate_auth": ("f48b96000e49e054", "leavers/access.py"),
 }

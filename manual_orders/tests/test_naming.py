@@ -5,7 +5,16 @@ import frappe
 from frappe.utils import nowdate
 
 from manual_orders.shortcuts.naming import name_by_naming_series
-from manual_orders.tests.utils import SiteTestCase, make_order, run_at_once
+from manual_orders.tests.utils import (
+	AGENT,
+	Api,
+	SiteTestCase,
+	make_order,
+	order_values,
+	run_at_once,
+	server_messages,
+	with_consent,
+)
 
 
 def series_current(key: str) -> int:
@@ -20,6 +29,26 @@ class TestNamingSeries(SiteTestCase):
 		order = make_order()
 		assert order.name == f"{key}{before + 1:05d}"
 		assert series_current(key) == before + 1
+
+	def test_a_series_the_form_does_not_offer_is_refused_and_nothing_is_stored(self):
+		key = f"MO-{nowdate()[:4]}-"
+		before = series_current(key)
+		count = frappe.db.count("Manual Order")
+		with self.assertRaises(frappe.ValidationError) as refused:
+			make_order(naming_series="MO-.YYYY.-009.##")
+		assert "Naming Series" in str(refused.exception)
+		assert frappe.db.count("Manual Order") == count
+		assert series_current(key) == before
+		assert not frappe.db.sql("select 1 from `tabSeries` where `name` = %s", (f"{key}009",))
+
+	def test_through_rest_the_series_is_refused_too(self):
+		api = Api(AGENT)
+		status, body = api.post(
+			"/api/resource/Manual Order", with_consent(order_values(naming_series="X-.#"))
+		)
+		assert status == 417, body
+		assert "Naming Series" in server_messages(body)
+		assert not frappe.db.exists("Manual Order", {"name": ("like", "X-%")})
 
 
 class TestNewSeriesAtOnce(SiteTestCase):

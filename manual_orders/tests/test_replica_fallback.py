@@ -50,8 +50,10 @@ class TestReplicaFallback(SiteTestCase):
 	def test_the_methods_frappe_sends_to_the_replica_are_found_and_creation_is_not_among_them(self):
 		for method in (
 			"frappe.desk.query_report.run",
+			"frappe.desk.query_report.export_query",  # runs the report inside
 			"frappe.desk.reportview.get",
 			"frappe.desk.reportview.get_count",
+			"frappe.desk.notifications.get_open_count",  # the app's override calls Frappe's
 		):
 			assert replica.reads_from_replica(method), method
 		for method in (
@@ -87,6 +89,43 @@ class TestReplicaFallback(SiteTestCase):
 			replica.read_from_primary_unless_replica_in_step()
 			assert frappe.local.conf.read_from_replica == 1  # the kept answer, not a new check
 		assert "reporting replica" not in alerts()  # a list's count: no alert
+
+	def test_while_another_process_checks_the_request_reads_from_the_primary(self):
+		with replica_nobody_answers():
+			checking = frappe.cache.make_key(replica.CHECKING_KEY)
+			frappe.cache.set(checking, 1, ex=10)
+			try:
+				asked_for("frappe.desk.reportview.get")
+				replica.read_from_primary_unless_replica_in_step()
+				assert frappe.local.conf.read_from_replica is False
+				assert frappe.cache.get_value(replica.STATE_KEY, expires=True) is None  # no second check
+			finally:
+				frappe.cache.delete(checking)
+
+	def test_the_method_is_read_as_frappe_reads_it_cmd_first_then_the_path(self):
+		frappe.local.request = frappe._dict(path="/api/method/frappe.ping")
+		try:
+			frappe.local.form_dict = frappe._dict(cmd="frappe.desk.reportview.get")
+			assert replica.requested_method() == "frappe.desk.reportview.get"
+			frappe.local.form_dict = frappe._dict()
+			assert replica.requested_method() == "frappe.ping"
+			frappe.local.request = frappe._dict(path="/api/v2/doctype/Manual Order/count")
+			assert replica.requested_method() == "frappe.desk.reportview.get_count"
+		finally:
+			del frappe.local.request
+
+	def test_a_job_that_runs_reports_reads_from_the_primary_while_the_replica_is_down(self):
+		with replica_nobody_answers():
+			replica.jobs_read_from_primary_unless_replica_in_step(
+				"frappe.core.doctype.scheduled_job_type.scheduled_job_type.run_scheduled_job",
+				{"job_type": "frappe.email.doctype.auto_email_report.auto_email_report.send_daily"},
+			)
+			assert frappe.local.conf.read_from_replica is False
+			frappe.local.conf.read_from_replica = 1
+			replica.jobs_read_from_primary_unless_replica_in_step(
+				"manual_orders.messaging.outbox.send_pending", {}
+			)
+			assert frappe.local.conf.read_from_replica == 1  # a sender never waits on the check
 
 	def test_creation_never_asks_after_the_replica(self):
 		with replica_nobody_answers():

@@ -17,6 +17,7 @@ from manual_orders.permissions.query_fields import guard as query_guard
 from manual_orders.pickup import inspection as pickup_inspection
 from manual_orders.settlement import books as settlement_books
 from manual_orders.settlement import settle
+from manual_orders.shortcuts import naming, replica
 from manual_orders.sop import dlt, evidence, offers, otp, pickups, rules, texts
 from manual_orders.tests.utils import SiteTestCase, make_order
 
@@ -58,6 +59,8 @@ class TestTranslations(SiteTestCase):
 			pickup_inspection,
 			settlement_books,
 			settle,
+			naming,
+			replica,
 		):
 			source = Path(module.__file__).read_text()
 			sources |= set(re.findall(r'_\(\s*"((?:[^"\\]|\\.)*)"', source))

@@ -22,7 +22,7 @@ from manual_orders.pickup import status as pickup_status
 from manual_orders.pickup import todos as pickup_todos
 from manual_orders.reports import REPORT_INDEX, REPORT_INDEX_FIELDS
 from manual_orders.shortcuts.controller import FrappeShortcuts
-from manual_orders.shortcuts.naming import name_by_naming_series
+from manual_orders.shortcuts.naming import check_series_offered, name_by_naming_series
 from manual_orders.sop import formats, pricing, rules, texts
 
 
@@ -98,8 +98,11 @@ class ManualOrder(FrappeShortcuts, StoredRowDocument):
 
 	# end: auto-generated types
 	def autoname(self):
-		# Frappe's naming series, without its deadlock when two orders start a year's series
-		self.name = name_by_naming_series(self)
+		# Frappe's naming series, without its deadlock when two orders start a year's series; an
+		# admin's other naming rule (Customize Form) is Frappe's to apply
+		if self.meta.autoname == "naming_series:":
+			check_series_offered(self)
+			self.name = name_by_naming_series(self)
 
 	def onload(self):
 		self.set_onload("next_steps", texts.next_steps(_))
