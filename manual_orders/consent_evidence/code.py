@@ -34,18 +34,6 @@ def last_code(order: str, for_update: bool = False, inspection: str | None = Non
 	return rows[0] if rows else None
 
 
-def codes_sent_since(order: str, since, inspection: str | None = None, payout: str | None = None) -> int:
-	return frappe.db.count(
-		CODE_DOCTYPE,
-		{
-			"manual_order": order,
-			"pickup_inspection": inspection or ("is", "not set"),
-			"payout": payout or ("is", "not set"),
-			"creation": (">=", since),
-		},
-	)
-
-
 def replace_codes(
 	order: str, inspection: str | None = None, payout: str | None = None, keep: str | None = None
 ) -> None:
@@ -57,7 +45,10 @@ def replace_codes(
 	)
 
 
-def store_code(
+SAVEPOINT = "manual_orders_new_code"
+
+
+def insert_code(
 	order: str,
 	fingerprint: str,
 	code_hash: str,
@@ -65,15 +56,19 @@ def store_code(
 	inspection: str | None = None,
 	payout: str | None = None,
 ):
-	"""Only the HMAC of the code is kept, with the terms it was sent for; the codes sent before it
-	stop working.
+	"""A new code's record (only the HMAC of the code, with the terms it was sent for), then the
+	code sent before it and the number sent since the rate window began, as committed now.
 
-	Inserted first, replacing after: the update's locking scan of the `manual_order` index also
-	locks the gap after the order's codes, where every newer order's code is inserted. Scanned
-	first, two agents asking for codes at once each held that gap and waited for the other's
-	insert into it: a deadlock, seen with 20 agents. Inserted first, a scan at most makes a later
-	insert wait for this commit. (Senders of one order queue on the order's row lock.)
+	Inserted first, read after. The reads are locking reads: a plain read sees the request's
+	snapshot, taken at its first read, before it waited for the order's row, so a double click's
+	second request did not see the first's code (two SMS) and parallel requests could pass the
+	hourly limit. A locking scan of the `manual_order` index also locks the gap after the order's
+	codes, where newer orders' codes are inserted; scanned before inserting, two agents asking for
+	codes at once each held that gap and waited for the other's insert into it (a deadlock, seen
+	with 20 agents). Inserted first, a scan at most waits for a newer order's insert to commit.
+	The caller keeps the code (`keep_only`) or takes it back (`take_back`).
 	"""
+	frappe.db.savepoint(SAVEPOINT)
 	record = frappe.get_doc(
 		{
 			"doctype": CODE_DOCTYPE,
@@ -88,8 +83,25 @@ def store_code(
 			"code_hash": code_hash,
 		}
 	).insert(ignore_permissions=True)
-	replace_codes(order, inspection, payout, keep=record.name)
-	return record
+	earlier = frappe.db.sql(
+		f"""select name, code_hash, terms_fingerprint, expires_at, attempts, status, creation
+		from `tab{CODE_DOCTYPE}` where manual_order = %s and {SCOPE} and name != %s
+		order by creation desc, name desc for update""",
+		(order, inspection or "", payout or "", record.name),
+		as_dict=True,
+	)
+	since = otp.rate_window_start(now_datetime())
+	return record, (earlier[0] if earlier else None), sum(1 for row in earlier if row.creation >= since)
+
+
+def keep_only(record) -> None:
+	"""The new code is the one that works: those sent before it stop working."""
+	replace_codes(record.manual_order, record.pickup_inspection, record.payout, keep=record.name)
+
+
+def take_back() -> None:
+	"""The new code is not sent after all (the one before it is reused, or a limit refuses it)."""
+	frappe.db.rollback(save_point=SAVEPOINT)
 
 
 def count_attempt(row, verdict: otp.Verdict) -> None:
@@ -139,16 +151,16 @@ def send_code(name: str) -> dict:
 	"""Sends a new code to the order's mobile number through the outbox; a double click sends one."""
 	order = draft_with_consent(name)
 	frappe.db.get_value("Manual Order", order.name, "name", for_update=True)  # one sender at a time
-	now = now_datetime()
 	settings = get_settings()
-	last = last_code(order.name)
-	if otp.can_reuse(as_sent_code(last), order.consent_fingerprint, now):
-		return {"sent": False, "expires_at": last.expires_at}
-	throw_violations(otp.check_send_rate(codes_sent_since(order.name, otp.rate_window_start(now))))
 	code = otp.new_code()
-	record = store_code(
+	record, last, sent = insert_code(
 		order.name, order.consent_fingerprint, expected_hash(order)(code), settings["otp_expiry_minutes"]
 	)
+	if otp.can_reuse(as_sent_code(last), order.consent_fingerprint, now_datetime()):
+		take_back()
+		return {"sent": False, "expires_at": last.expires_at}
+	throw_violations(otp.check_send_rate(sent))
+	keep_only(record)
 	order.flags.consent_code = {"otp": code, "otp_minutes": settings["otp_expiry_minutes"]}
 	order.flags.outbox_messages = []
 	notifications.run_notifications(order, CONSENT_CODE_METHOD)

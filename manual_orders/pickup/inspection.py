@@ -344,17 +344,15 @@ def send_code(name: str) -> dict:
 	throw_violations(offers.check_can_send(doc.offer_status))
 	order = frappe.get_doc("Manual Order", doc.manual_order)
 	settings = get_settings()
-	now = now_datetime()
-	last = consent_code.last_code(order.name, inspection=doc.name)
-	if otp.can_reuse(consent_code.as_sent_code(last), doc.offer_fingerprint, now):
-		return {**summary(doc), "sent": False, "expires_at": last.expires_at}
-	since = otp.rate_window_start(now)
-	sent = consent_code.codes_sent_since(order.name, since, doc.name)
-	throw_violations([offers.code_violation(v) for v in otp.check_send_rate(sent)])
 	code = otp.new_code()
-	record = consent_code.store_code(
+	record, last, sent = consent_code.insert_code(
 		order.name, doc.offer_fingerprint, expected_hash(doc)(code), settings["otp_expiry_minutes"], doc.name
 	)
+	if otp.can_reuse(consent_code.as_sent_code(last), doc.offer_fingerprint, now_datetime()):
+		consent_code.take_back()
+		return {**summary(doc), "sent": False, "expires_at": last.expires_at}
+	throw_violations([offers.code_violation(v) for v in otp.check_send_rate(sent)])
+	consent_code.keep_only(record)
 	order.flags.consent_code = offer_context(doc, code, settings["otp_expiry_minutes"])
 	order.flags.outbox_messages = []
 	notifications.run_notifications(order, OFFER_CODE_METHOD)

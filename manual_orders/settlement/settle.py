@@ -399,16 +399,14 @@ def send_destination_code(order: str, method: str, upi_id=None, bank_account=Non
 	payout = retryable_payout(order)
 	method, destination, ifsc = corrected_destination(method, upi_id, bank_account, ifsc)
 	fingerprint = destination_fingerprint(payout.name, method, destination, ifsc)
-	now = now_datetime()
-	throw_violations(
-		otp.check_send_rate(codes.codes_sent_since(order, otp.rate_window_start(now), payout=payout.name))
-	)
 	code = otp.new_code()
 	minutes = get_settings()["otp_expiry_minutes"]
 	key = get_encryption_key()
-	record = codes.store_code(
+	record, _last, sent = codes.insert_code(
 		order, fingerprint, otp.code_hash(key, payout.name, fingerprint, code), minutes, payout=payout.name
 	)
+	throw_violations(otp.check_send_rate(sent))
+	codes.keep_only(record)
 	doc = frappe.get_doc("Manual Order", order)
 	doc.flags.consent_code = {
 		"otp": code,

@@ -450,6 +450,20 @@ class TestCodesAtOnce(SiteTestCase):
 		errors = run_at_once(calls, user=AGENT)
 		self.assertEqual([e for e in errors if "Deadlock" in e], [])
 
+	@committed
+	def test_a_double_click_sends_one_code_even_when_both_clicks_arrive_at_once(self):
+		"""Review of issue 25: the second request checked the codes in its snapshot, taken before
+		it waited for the order's row, missed the first request's code and sent a second SMS."""
+		drafts = [draft_with_consent(mobile_no=f"98765402{i:02d}").name for i in range(4)]
+		frappe.db.commit()  # nosemgrep: each agent's request sees the drafts
+		clicks = [lambda name=name: api.send_consent_otp(name) for name in drafts for _ in range(2)]
+		self.assertEqual(run_at_once(clicks, user=AGENT), [])
+		for name in drafts:
+			self.assertEqual(frappe.db.count(consent_code.CODE_DOCTYPE, {"manual_order": name}), 1, name)
+			self.assertEqual(
+				frappe.db.count("Manual Order Message", {"manual_order": name, "carries_code": 1}), 1, name
+			)
+
 
 class TestConsentCodeOverHttp(SiteTestCase):
 	"""Committed data (the requests run in their own transactions), so the settings are committed too."""
