@@ -235,6 +235,25 @@ def job_ids() -> dict[str, set]:
 	return ids
 
 
+def jobs_by_method(ids: dict[str, set]) -> dict[str, int]:
+	"""What the jobs were: Frappe's method (or cron job type) of each, counted; the heaviest first."""
+	from frappe.utils.background_jobs import get_redis_conn
+	from rq.job import Job
+
+	counts: dict[str, int] = {}
+	for job in Job.fetch_many([i for queue in ids.values() for i in queue], connection=get_redis_conn()):
+		if job is None:
+			continue  # expired from the registries
+		kwargs = job.kwargs or {}
+		method = (
+			(kwargs.get("kwargs") or {}).get("job_type")
+			or kwargs.get("job_name")
+			or str(kwargs.get("method"))
+		)
+		counts[method] = counts.get(method, 0) + 1
+	return dict(sorted(counts.items(), key=lambda item: -item[1]))
+
+
 def clear_unsent(orders: list[str], reason: str) -> int:
 	"""A round without workers leaves its messages Queued: marked Failed (with the reason), so
 	the next round's scheduler does not send them inside its measurement."""
@@ -464,8 +483,13 @@ def one_round(
 			result["background_cpu_ms_per_order"] = round(
 				(sum(process_tree_cpu(p.pid) for p in others) - cpu_before) * 1000 / max(len(created), 1), 1
 			)
-		jobs = {queue: len(ids - jobs_before.get(queue, set())) for queue, ids in job_ids().items()}
-		result["jobs"] = {**jobs, "per_order": round(sum(jobs.values()) / max(len(created), 1), 3)}
+		new_ids = {queue: ids - jobs_before.get(queue, set()) for queue, ids in job_ids().items()}
+		jobs = {queue: len(ids) for queue, ids in new_ids.items()}
+		result["jobs"] = {
+			**jobs,
+			"per_order": round(sum(jobs.values()) / max(len(created), 1), 3),
+			"by_method": jobs_by_method(new_ids),
+		}
 		result.update(result_notes)
 	finally:
 		for process in [web, *others]:
