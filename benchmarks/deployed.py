@@ -758,13 +758,7 @@ def a_worker_killed_while_sending(site, sites_path, values, gateway, run_agents)
 	finally:
 		stop(worker)
 		gateway.stop()
-	rows = frappe.get_all(
-		"Manual Order Message",
-		filters={"manual_order": ("in", created)},
-		fields=["message", "status", "channel"],
-	)
-	after = [r["query"].get("text") for r in gateway.accepted() if r["path"].endswith("/sms")]
-	sms = [row.message for row in rows if row.channel == "SMS"]
+	rows, sms, after = stored_and_sent_sms(created, gateway)
 	return {
 		"orders": len(created),
 		"messages": len(rows),
@@ -776,6 +770,17 @@ def a_worker_killed_while_sending(site, sites_path, values, gateway, run_agents)
 			1 for text in sms if text in after and text in [r["query"].get("text") for r in before_kill]
 		),
 	}
+
+
+def stored_and_sent_sms(orders: list[str], gateway) -> tuple[list, list[str], list[str]]:
+	"""The orders' messages as stored, their SMS texts, and the SMS texts the gateway accepted."""
+	rows = frappe.get_all(
+		"Manual Order Message",
+		filters={"manual_order": ("in", orders)},
+		fields=["message", "status", "channel"],
+	)
+	accepted = [r["query"].get("text") for r in gateway.accepted() if r["path"].endswith("/sms")]
+	return rows, [row.message for row in rows if row.channel == "SMS"], accepted
 
 
 def a_gateway_timing_out(site, sites_path, orders, values, gateway, run_agents) -> dict:

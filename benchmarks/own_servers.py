@@ -33,6 +33,21 @@ REPORT = "Manual Order Funnel"
 REDIS_DOWN_SECONDS = 5
 
 
+def wait_until_up(
+	probe, refused: type[Exception], process: subprocess.Popen, seconds: float, what: str
+) -> None:
+	"""Until `probe` answers; a server that exits or takes longer than `seconds` is an error."""
+	deadline = time.monotonic() + seconds
+	while True:
+		try:
+			probe()
+			return
+		except refused:
+			if time.monotonic() > deadline or process.poll() is not None:
+				raise RuntimeError(f"{what} did not start (its log is in its folder)") from None
+			time.sleep(0.2)
+
+
 class MariaDB:
 	"""A MariaDB server of the run's own: data directory, port, socket, binary log (GTID)."""
 
@@ -89,15 +104,13 @@ class MariaDB:
 			stderr=subprocess.DEVNULL,
 			start_new_session=True,
 		)
-		deadline = time.monotonic() + 60
-		while True:
-			try:
-				self.connect().close()
-				return
-			except pymysql.err.MySQLError:
-				if time.monotonic() > deadline or self.process.poll() is not None:
-					raise RuntimeError(f"MariaDB in {self.datadir} did not start: see its error.log")
-				time.sleep(0.2)
+		wait_until_up(
+			lambda: self.connect().close(),
+			pymysql.err.MySQLError,
+			self.process,
+			60,
+			f"MariaDB in {self.datadir}",
+		)
 
 	def kill(self) -> None:
 		deployed.stop(self.process, signal.SIGKILL)
@@ -148,15 +161,9 @@ class Redis:
 		)
 		import redis
 
-		deadline = time.monotonic() + 20
-		while True:
-			try:
-				redis.Redis.from_url(self.url).ping()
-				return
-			except redis.ConnectionError:
-				if time.monotonic() > deadline:
-					raise RuntimeError("Redis did not start")
-				time.sleep(0.1)
+		wait_until_up(
+			lambda: redis.Redis.from_url(self.url).ping(), redis.ConnectionError, self.process, 20, "Redis"
+		)
 
 	def kill(self) -> None:
 		deployed.stop(self.process, signal.SIGKILL)
@@ -691,13 +698,7 @@ def stored_orders(leads: list[str], outcomes: list[dict]) -> dict:
 
 
 def messages_sent(orders: list[str], gateway) -> dict:
-	rows = frappe.get_all(
-		"Manual Order Message",
-		filters={"manual_order": ("in", orders)},
-		fields=["message", "status", "channel"],
-	)
-	texts = [r["query"].get("text") for r in gateway.accepted() if r["path"].endswith("/sms")]
-	sms = [row.message for row in rows if row.channel == "SMS"]
+	rows, sms, texts = deployed.stored_and_sent_sms(orders, gateway)
 	return {
 		"orders": len(orders),
 		"messages": len(rows),
