@@ -104,6 +104,13 @@ def take_back() -> None:
 	frappe.db.rollback(save_point=SAVEPOINT)
 
 
+def refuse_over_the_limit(violations: list) -> None:
+	"""The hourly limit: the new code taken back before the refusal, whoever catches it."""
+	if violations:
+		take_back()
+		throw_violations(violations)
+
+
 def count_attempt(row, verdict: otp.Verdict) -> None:
 	frappe.db.set_value(
 		CODE_DOCTYPE,
@@ -159,7 +166,7 @@ def send_code(name: str) -> dict:
 	if otp.can_reuse(as_sent_code(last), order.consent_fingerprint, now_datetime()):
 		take_back()
 		return {"sent": False, "expires_at": last.expires_at}
-	throw_violations(otp.check_send_rate(sent))
+	refuse_over_the_limit(otp.check_send_rate(sent))
 	keep_only(record)
 	order.flags.consent_code = {"otp": code, "otp_minutes": settings["otp_expiry_minutes"]}
 	order.flags.outbox_messages = []

@@ -351,7 +351,7 @@ def send_code(name: str) -> dict:
 	if otp.can_reuse(consent_code.as_sent_code(last), doc.offer_fingerprint, now_datetime()):
 		consent_code.take_back()
 		return {**summary(doc), "sent": False, "expires_at": last.expires_at}
-	throw_violations([offers.code_violation(v) for v in otp.check_send_rate(sent)])
+	consent_code.refuse_over_the_limit([offers.code_violation(v) for v in otp.check_send_rate(sent)])
 	consent_code.keep_only(record)
 	order.flags.consent_code = offer_context(doc, code, settings["otp_expiry_minutes"])
 	order.flags.outbox_messages = []

@@ -26,7 +26,11 @@ from manual_orders.settings import get_settings
 from manual_orders.settlement import books, payouts
 from manual_orders.settlement import razorpayx as provider
 from manual_orders.settlement import webhook as provider_webhook
-from manual_orders.setup.notifications import DESTINATION_CODE_METHOD, PAYOUT_PAID_METHOD
+from manual_orders.setup.notifications import (
+	DESTINATION_CODE_METHOD,
+	DESTINATION_CODE_NAME,
+	PAYOUT_PAID_METHOD,
+)
 from manual_orders.shortcuts import notifications
 from manual_orders.sop import formats, offers, otp, rules
 
@@ -405,7 +409,7 @@ def send_destination_code(order: str, method: str, upi_id=None, bank_account=Non
 	record, _last, sent = codes.insert_code(
 		order, fingerprint, otp.code_hash(key, payout.name, fingerprint, code), minutes, payout=payout.name
 	)
-	throw_violations(otp.check_send_rate(sent))
+	codes.refuse_over_the_limit(otp.check_send_rate(sent))
 	codes.keep_only(record)
 	doc = frappe.get_doc("Manual Order", order)
 	doc.flags.consent_code = {
@@ -415,7 +419,13 @@ def send_destination_code(order: str, method: str, upi_id=None, bank_account=Non
 	}
 	doc.flags.outbox_messages = []
 	notifications.run_notifications(doc, DESTINATION_CODE_METHOD)
-	return {"sent": bool(doc.flags.outbox_messages), "expires_at": record.expires_at}
+	if not doc.flags.outbox_messages:  # no code reached the outbox: the working one stays working
+		frappe.throw(
+			_(
+				"No enabled SMS Notification sends the payout destination code (event Method, method {0}); ask an admin to enable {1}."
+			).format(DESTINATION_CODE_METHOD, DESTINATION_CODE_NAME)
+		)
+	return {"sent": True, "expires_at": record.expires_at}
 
 
 def retry_to_corrected_destination(

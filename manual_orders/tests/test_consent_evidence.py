@@ -352,6 +352,9 @@ class TestConsentCode(SiteTestCase):
 		with self.assertRaises(ConsentCodeRefused) as refused:
 			send_code(order.name)
 		assert "last hour" in str(refused.exception)
+		# the refused code taken back, whoever catches the refusal: the last one sent still works
+		codes = frappe.get_all(consent_code.CODE_DOCTYPE, {"manual_order": order.name}, pluck="status")
+		assert len(codes) == otp.MAX_CODES_PER_HOUR and codes.count("Sent") == 1
 
 	def test_a_draft_with_codes_can_be_deleted_and_takes_them_along(self):
 		order = draft_with_consent()
