@@ -156,8 +156,7 @@ def expected_hash(order: Document):
 
 def send_code(name: str) -> dict:
 	"""Sends a new code to the order's mobile number through the outbox; a double click sends one."""
-	order = draft_with_consent(name)
-	frappe.db.get_value("Manual Order", order.name, "name", for_update=True)  # one sender at a time
+	order = draft_with_consent(name)  # its row locked: one sender at a time
 	settings = get_settings()
 	code = otp.new_code()
 	record, last, sent = insert_code(
@@ -182,10 +181,10 @@ def send_code(name: str) -> dict:
 
 def verify_code(name: str, code: str) -> dict:
 	"""The code the customer read back; a wrong one counts an attempt and is answered, not raised."""
+	# the order's row first (locked by `draft_with_consent`), as `send_code` takes it: a resend and
+	# a read-back at the same moment then queue on it instead of each holding what the other waits
+	# for (a deadlock)
 	order = draft_with_consent(name)
-	# the order's row first, as `send_code` takes it: a resend and a read-back at the same
-	# moment then queue on it instead of each holding what the other waits for (a deadlock)
-	frappe.db.get_value("Manual Order", order.name, "name", for_update=True)
 	row = last_code(order.name, for_update=True)
 	verdict = otp.judge(
 		as_sent_code(row),

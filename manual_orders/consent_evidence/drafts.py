@@ -11,7 +11,9 @@ def draft_in_progress(name: str) -> Document:
 	"""The stored draft the caller may write: the only orders whose consent evidence is gathered."""
 	if not frappe.db.exists("Manual Order", name) or not frappe.has_permission("Manual Order", "write", name):
 		frappe.throw(_("Order {0} is not an order you may change.").format(name), frappe.PermissionError)
-	order = frappe.get_doc("Manual Order", name)
+	# a locking read: the order as committed now, not as this request's snapshot saw it before it
+	# waited (a resend, a read-back and a consent change of one order queue on this row)
+	order = frappe.get_doc("Manual Order", name, for_update=True)
 	if order.docstatus != 0 or order.outcome:
 		frappe.throw(
 			_("Order {0} is not a draft in progress; its consent is not gathered any more.").format(name)
