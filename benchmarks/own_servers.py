@@ -252,22 +252,23 @@ def site_copy(
 def switch_site(site: str, sites_path: str) -> None:
 	"""This process onto `site` of `sites_path`, with new Redis connections (Frappe keeps its
 	cache and queue connections for the process's life)."""
-	from frappe.utils import background_jobs
-
 	frappe.destroy()
-	frappe.cache = None
-	background_jobs._redis_queue_conn = None
+	forget_redis_connections()
 	frappe.init(site=site, sites_path=sites_path)
 	frappe.connect()
 	frappe.set_user("Administrator")
 	frappe.flags.mute_emails = True
 
 
-def new_redis_connections() -> None:
+def forget_redis_connections() -> None:
 	from frappe.utils import background_jobs
 
 	frappe.cache = None
 	background_jobs._redis_queue_conn = None
+
+
+def new_redis_connections() -> None:
+	forget_redis_connections()
 	frappe.setup_redis_cache_connection()
 
 
@@ -536,12 +537,6 @@ def agent_sessions(site: str, count: int) -> list[requests.Session]:
 	return sessions
 
 
-def leads_for(count: int) -> list[str]:
-	from benchmark import make_leads
-
-	return make_leads(count)
-
-
 def refused(session: requests.Session, url: str, values: dict) -> bool:
 	"""An order for a pincode the company does not serve: refused, and counted in Redis."""
 	from benchmark import CONSENT
@@ -595,10 +590,12 @@ def restarts(site: str, servers: dict, values: dict, gateway) -> dict:
 
 
 def redis_restarted(site: str, servers: dict, values: dict, url: str) -> dict:
+	from benchmark import make_leads
+
 	agents, per_agent = 10, 6
 	sessions = agent_sessions(site, agents)
 	emails = [f"bench.agent.{i}@manual-orders.test" for i in range(agents)]
-	leads = leads_for(agents * per_agent)
+	leads = make_leads(agents * per_agent)
 	payloads = [order_payload(lead, values) for lead in leads]
 	refused_before = sum(refused(session, url, values) for session in sessions)
 	counted_before = counted_refusals(emails)
@@ -642,9 +639,11 @@ def redis_restarted(site: str, servers: dict, values: dict, url: str) -> dict:
 
 def database_restarted(site: str, servers: dict, values: dict, url: str) -> dict:
 	"""Five agents insert; the primary is killed and started again; each retries its submit."""
+	from benchmark import make_leads
+
 	primary, replica = servers["primary"], servers["replica"]
 	sessions = agent_sessions(site, 5)
-	leads = leads_for(5)
+	leads = make_leads(5)
 	inserted = []
 	for session, lead in zip(sessions, leads, strict=True):
 		response = session.post(
