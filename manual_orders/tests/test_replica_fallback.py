@@ -127,6 +127,14 @@ class TestReplicaFallback(SiteTestCase):
 			)
 			assert frappe.local.conf.read_from_replica == 1  # a sender never waits on the check
 
+	def test_a_guest_makes_the_site_probe_nothing(self):
+		with replica_nobody_answers():
+			asked_for("frappe.desk.reportview.get")
+			frappe.set_user("Guest")
+			replica.read_from_primary_unless_replica_in_step()
+			assert frappe.cache.get_value(replica.STATE_KEY, expires=True) is None
+			assert frappe.local.conf.read_from_replica == 1  # Frappe's own answer to a Guest
+
 	def test_creation_never_asks_after_the_replica(self):
 		with replica_nobody_answers():
 			for method in ("frappe.client.insert", "frappe.client.submit", "frappe.client.save"):
