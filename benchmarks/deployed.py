@@ -277,11 +277,11 @@ def clear_unsent(orders: list[str], reason: str) -> int:
 
 
 def forget_senders() -> None:
-	"""The outbox's pending names and its "a sender waits" flag: with their jobs dropped, the
-	flag would keep the next commits from enqueueing a sender for its 5 minutes."""
+	"""The outbox's lists and its "a sender is on duty" flag: with their jobs dropped, the flag
+	would keep the next commits from enqueueing a sender until it expires."""
 	from manual_orders.messaging import outbox
 
-	for key in (outbox.PENDING_NAMES, outbox.SENDER_WAITING):
+	for key in (outbox.PENDING_NAMES, outbox.URGENT_NAMES, outbox.SENDER_ON_DUTY):
 		frappe.cache.delete(frappe.cache.make_key(key))
 
 

@@ -11,35 +11,71 @@ import json
 from collections.abc import Callable
 
 import frappe
+import requests
 
 from manual_orders.messaging import sms, whatsapp
 from manual_orders.messaging.gateways import GatewayError
 from manual_orders.settings import get_settings
 
 
-def deliver(message, secret: str | None = None) -> str:
+class Connections:
+	"""What one sender shares across its messages: one HTTP session, so each gateway's connection
+	is kept open, and each gateway's settings, read once (`forget_settings` reads them again)."""
+
+	def __init__(self):
+		self.session = requests.Session()
+		self.gateways: dict[str, object] = {}
+
+	def __enter__(self) -> "Connections":
+		return self
+
+	def __exit__(self, *exc) -> None:
+		self.session.close()
+
+	def gateway(self, channel: str, read_settings: Callable):
+		if channel not in self.gateways:
+			self.gateways[channel] = read_settings()
+		return self.gateways[channel]
+
+	def forget_settings(self) -> None:
+		"""Read the settings again for the next message: Frappe's per-request copies go too
+		(a sender is one long job, not a request)."""
+		self.gateways.clear()
+		frappe.local.cache = {}
+
+
+def deliver(message, secret: str | None = None, connections: Connections | None = None) -> str:
 	"""Sends one Manual Order Message on its channel; returns the provider's message id.
 
-	`secret`: the text as sent when the stored one is masked (`outbox.secret_text`)."""
+	`secret`: the text as sent when the stored one is masked (`outbox.secret_text`).
+	`connections`: a sender's open connections and settings; without, a message of its own."""
 	send = CHANNELS.get(message.channel)
 	if not send:
 		raise GatewayError(f"unknown channel {message.channel}", retryable=False)
-	return send(message, secret)
+	if connections is None:
+		with Connections() as own:
+			return send(message, secret, own)
+	return send(message, secret, connections)
 
 
-def send_sms(message, secret: str | None) -> str:
+def send_sms(message, secret: str | None, connections: Connections) -> str:
 	return sms.send_sms(
-		sms_gateway(), message.recipient, secret or message.message or "", dlt_parameters(message)
+		connections.gateway("SMS", sms_gateway),
+		message.recipient,
+		secret or message.message or "",
+		dlt_parameters(message),
+		session=connections.session,
 	)
 
 
-def send_whatsapp(message, secret: str | None) -> str:
+def send_whatsapp(message, secret: str | None, connections: Connections) -> str:
 	return whatsapp.send_whatsapp_template(
-		whatsapp_cloud(),
+		connections.gateway("WhatsApp", whatsapp_cloud),
 		message.recipient,
 		message.template_name,
 		message.template_language or "en",
 		json.loads(secret or message.template_parameters or "[]"),
+		session=connections.session,
 	)
 
 

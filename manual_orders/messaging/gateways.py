@@ -22,9 +22,17 @@ def redact(text: str, secrets: list[str]) -> str:
 	return text
 
 
-def post_or_get(method: str, url: str, secrets: list[str], timeout: float, **kwargs) -> requests.Response:
+def post_or_get(
+	method: str,
+	url: str,
+	secrets: list[str],
+	timeout: float,
+	session: requests.Session | None = None,
+	**kwargs,
+) -> requests.Response:
+	"""One call to a gateway; `session`: a sender's, whose connection stays open for the next."""
 	try:
-		response = requests.request(method, url, timeout=timeout, **kwargs)
+		response = (session or requests).request(method, url, timeout=timeout, **kwargs)
 	except requests.Timeout:
 		raise GatewayError(f"gateway timed out after {timeout:g} s", retryable=True) from None
 	except requests.ConnectionError:

@@ -74,47 +74,42 @@ def queue(
 	return doc.name
 
 
-# Sending after commit: one background job for many orders. A commit pushes its messages'
-# names onto a list in Redis and enqueues the sender only when none is waiting; the waiting
-# one takes every name pushed until it starts. So a created order costs at most one job, and
-# under load far fewer (RQ forks a process for every job, on the cores gunicorn serves from).
-# A consent code is read out on a live call: it never waits in that list but gets a job of its
-# own at the front of the "short" queue, which a bench's worker takes before "default". (Sent by
-# the request itself, after its commit, a gateway timing out held a web worker for every code:
-# with 20 agents, creation's p95 went from 2.2 s to 11.6 s.)
+# Sending after commit: one sender on duty for every order. A commit pushes its messages' names
+# onto a list in Redis and enqueues a sender only when none is on duty; the one on duty takes
+# every name pushed, waits a few seconds for more, and hands over to a new job after a shift.
+# So a created order costs no job of its own while orders keep coming (RQ forks a process for
+# every job, on the cores gunicorn serves from), and one sender keeps its connections to the
+# gateways open. A consent code is read out on a live call: it goes on a list of its own that
+# the sender reads before every message, and a sender it has to start goes to the front of
+# "short", which a bench's worker takes before "default". (Sent by the request itself, after
+# its commit, a gateway timing out held a web worker for every code: with 20 agents, creation's
+# p95 went from 2.2 s to 11.6 s.)
 PENDING_NAMES = "manual_orders:outbox:pending"
-SENDER_WAITING = "manual_orders:outbox:sender_waiting"
-# A sender lost before it started (its job deleted, the queue flushed): the flag expires, and the
-# next commit enqueues another; meanwhile the minute's sweep sends what waits.
-SENDER_WAITING_SECONDS = 60
-SENDER_QUEUE = "default"
-URGENT_QUEUE = "short"
-SENDER_BUDGET_SECONDS = 1.0  # then the sender hands the rest to a new job and ends
+URGENT_NAMES = "manual_orders:outbox:urgent"
+SENDER_ON_DUTY = "manual_orders:outbox:sender_on_duty"
+# The flag lives this long unless the sender renews it (before every message): a sender lost
+# (killed, its job deleted, the queue flushed) is replaced by the first commit after it expires;
+# meanwhile the minute's sweep sends what waits.
+SENDER_ON_DUTY_SECONDS = 60
+SENDER_QUEUE = "short"
+SENDER_SHIFT_SECONDS = 30.0  # then the sender hands over to a new job: a worker is not held for ever
+SENDER_IDLE_SECONDS = 5.0  # with nothing to send for this long, the sender ends
+SENDER_BATCH = 10  # names taken from the list at a time
 
 
 def enqueue_sending(names: list[str], urgent: bool = False) -> None:
 	"""Sends these messages in the background once the current transaction commits, `urgent`
-	ones (a consent code) by a job of their own at the front of the queue.
+	ones (a consent code) before any other.
 
 	Whatever is lost on the way (Redis restarted, a worker killed, a gateway down) stays
 	Queued in the database, where the minute's `send_due_messages` finds it.
 	"""
-	if not names:
-		return
-	if urgent:
-		frappe.enqueue(
-			"manual_orders.messaging.outbox.send_messages",
-			queue=URGENT_QUEUE,
-			at_front=True,
-			names=names,
-			enqueue_after_commit=True,
-		)
-		return
-	frappe.db.after_commit.add(functools.partial(hand_to_sender, list(names)))
+	if names:
+		frappe.db.after_commit.add(functools.partial(hand_to_sender, list(names), urgent))
 
 
-def hand_to_sender(names: list[str]) -> None:
-	"""After commit: the names onto the pending list, and a sender enqueued if none waits.
+def hand_to_sender(names: list[str], urgent: bool = False) -> None:
+	"""After commit: the names onto their list, and a sender enqueued if none is on duty.
 
 	Nothing it raises reaches the agent, whose request has committed (an error here would answer
 	500 for a saved order and invite a second one): the flag goes, so the next commit enqueues a
@@ -122,54 +117,98 @@ def hand_to_sender(names: list[str]) -> None:
 	"""
 	cache = frappe.cache
 	try:
-		pipe = cache.pipeline()
-		pipe.rpush(cache.make_key(PENDING_NAMES), *names)
-		pipe.set(cache.make_key(SENDER_WAITING), 1, nx=True, ex=SENDER_WAITING_SECONDS)
+		pipe = cache.pipeline()  # Redis's own commands: the keys are made here
+		pipe.rpush(cache.make_key(URGENT_NAMES if urgent else PENDING_NAMES), *names)
+		pipe.set(cache.make_key(SENDER_ON_DUTY), 1, nx=True, ex=SENDER_ON_DUTY_SECONDS)
 		_, must_enqueue = pipe.execute()
 		if must_enqueue:
-			frappe.enqueue("manual_orders.messaging.outbox.send_pending", queue=SENDER_QUEUE)
+			enqueue_a_sender()
 	except Exception:
 		try:
-			cache.delete(cache.make_key(SENDER_WAITING))
+			cache.delete(cache.make_key(SENDER_ON_DUTY))
 		except Exception:
-			pass  # Redis itself is down: the flag expires with it
+			pass  # Redis itself is down: the flag went with it
 		frappe.log_error(title="Manual Orders: handing messages to the sender")
 
 
-def take_pending() -> list[str]:
-	cache = frappe.cache
-	pipe = cache.pipeline()
-	key = cache.make_key(PENDING_NAMES)
-	pipe.lrange(key, 0, -1)
-	pipe.delete(key)
-	names, _ = pipe.execute()
-	return list(dict.fromkeys(n.decode() if isinstance(n, bytes) else n for n in names))
+def enqueue_a_sender() -> None:
+	frappe.enqueue("manual_orders.messaging.outbox.send_pending", queue=SENDER_QUEUE, at_front=True)
 
 
-def send_pending(budget_seconds: float = SENDER_BUDGET_SECONDS) -> dict:
-	"""Background job: sends every name pushed until now, then what was pushed meanwhile.
+def send_pending(
+	shift_seconds: float = SENDER_SHIFT_SECONDS, idle_seconds: float = SENDER_IDLE_SECONDS
+) -> dict:
+	"""Background job, the sender on duty: sends every name pushed, consent codes first, until
+	nothing came for `idle_seconds` or its shift is over.
 
-	It says first that no sender waits any more, so a commit after this point enqueues the
-	next one, and nothing pushed is left behind. Past its budget it hands the rest to a new
-	job and ends, so a consent code queued meanwhile goes first.
+	Before it ends it says it is off duty, so a commit after that enqueues the next sender, and
+	hands what is still on the lists to a new one: nothing pushed is left behind.
 	"""
-	frappe.cache.delete(frappe.cache.make_key(SENDER_WAITING))
-	deadline = time.monotonic() + budget_seconds
+	cache = frappe.cache
+	on_duty = cache.make_key(SENDER_ON_DUTY)
+	end_of_shift = time.monotonic() + shift_seconds
 	results = {}
-	while names := take_pending():
-		for i, name in enumerate(names):
-			if time.monotonic() > deadline:
-				hand_to_sender(names[i:])
-				return results
-			results[name] = send_one_of_many(name)
+	with channels.Connections() as connections:
+		while time.monotonic() < end_of_shift:
+			names = next_names(idle_seconds)
+			if not names:
+				break
+			connections.forget_settings()  # an admin's change is honoured from the next batch
+			for name in names:
+				for code in renew_duty_and_take_urgent(on_duty):
+					results[code] = send_one_of_many(code, connections)
+				results[name] = send_one_of_many(name, connections)
+		hand_over(on_duty)
 	return results
 
 
-def send_one_of_many(name: str) -> str:
+def hand_over(on_duty: str) -> None:
+	"""Off duty, so the next commit enqueues a sender; and one now if names are still waiting
+	(pushed while this one ended), unless a commit just did."""
+	cache = frappe.cache
+	pipe = cache.pipeline()
+	pipe.delete(on_duty)
+	pipe.llen(cache.make_key(URGENT_NAMES))
+	pipe.llen(cache.make_key(PENDING_NAMES))
+	_, urgent, pending = pipe.execute()
+	if (urgent or pending) and cache.set(on_duty, 1, nx=True, ex=SENDER_ON_DUTY_SECONDS):
+		enqueue_a_sender()
+
+
+def next_names(wait_seconds: float) -> list[str]:
+	"""The next names to send, consent codes first, waiting up to `wait_seconds` for one."""
+	cache = frappe.cache
+	lists = [cache.make_key(URGENT_NAMES), cache.make_key(PENDING_NAMES)]
+	pipe = cache.pipeline()
+	for key in lists:
+		pipe.lpop(key, SENDER_BATCH)
+	urgent, pending = pipe.execute()
+	if names := (urgent or []) + (pending or []):
+		return decoded(names)
+	if wait_seconds > 0 and (popped := cache.blpop(lists, timeout=wait_seconds)):
+		return decoded([popped[1]])
+	return []
+
+
+def renew_duty_and_take_urgent(on_duty: str) -> list[str]:
+	"""Before each message, in one round trip: the flag renewed, and any consent code pushed."""
+	cache = frappe.cache
+	pipe = cache.pipeline()
+	pipe.set(on_duty, 1, ex=SENDER_ON_DUTY_SECONDS)
+	pipe.lpop(cache.make_key(URGENT_NAMES), SENDER_BATCH)
+	_, codes = pipe.execute()
+	return decoded(codes or [])
+
+
+def decoded(names: list) -> list[str]:
+	return [n.decode() if isinstance(n, bytes) else n for n in names]
+
+
+def send_one_of_many(name: str, connections=None) -> str:
 	"""One message of a batch: what fails it (an admin's hook on the message, a lock timeout)
 	leaves it Queued for the sweep and the batch goes on."""
 	try:
-		return send_one(name)
+		return send_one(name, connections=connections)
 	except Exception:
 		frappe.db.rollback()
 		frappe.log_error(title=f"Manual Orders: sending message {name}")
@@ -177,10 +216,11 @@ def send_one_of_many(name: str) -> str:
 
 
 def send_messages(names: list[str] | None = None, now=None) -> dict:
-	"""Background job: sends the named messages that are due."""
+	"""Sends the named messages that are due, over one set of gateway connections."""
 	results = {}
-	for name in names or []:
-		results[name] = send_one(name, now)
+	with channels.Connections() as connections:
+		for name in names or []:
+			results[name] = send_one(name, now, connections)
 	return results
 
 
@@ -197,27 +237,29 @@ def send_due_messages(now=None) -> dict:
 	return send_messages(names, now)
 
 
-def send_one(name: str, now=None) -> str:
+def send_one(name: str, now=None, connections=None) -> str:
 	"""Sends one queued, due message at most once at a time; returns its status afterwards.
 
 	The message row stays locked while the gateway is called, so two workers never
 	send it twice; each message commits on its own, so one failure touches no other.
 	"""
 	now = get_datetime(now) if now else now_datetime()
-	locked = frappe.db.sql(
-		f"select name from `tab{DOCTYPE}` where name = %s and status = 'Queued' and next_attempt_at <= %s "
+	row = frappe.db.sql(
+		f"select * from `tab{DOCTYPE}` where name = %s and status = 'Queued' and next_attempt_at <= %s "
 		"for update skip locked",
 		(name, now),
+		as_dict=True,
 	)
-	if not locked:
+	if not row:
 		frappe.db.rollback()
 		return frappe.db.get_value(DOCTYPE, name, "status") or "Missing"
-	message = frappe.get_doc(DOCTYPE, name)
+	# the locked row is the message: no second read (`db_set` runs its hooks on this document)
+	message = frappe.get_doc({"doctype": DOCTYPE, **row[0]})
 	# what it was before this send, for the hooks `db_set` runs: a copy, not a second read
 	message._doc_before_save = copy.copy(message)
 	secret = secret_text(message)
 	try:
-		provider_id = channels.deliver(message, secret)
+		provider_id = channels.deliver(message, secret, connections)
 	except gateways.GatewayError as error:
 		record_failure(message, error, now, code_secrets(secret))
 	else:

@@ -5,6 +5,8 @@ Plain Python (requests only); `channels.py` reads the settings and calls `send_s
 
 from dataclasses import dataclass, field
 
+import requests
+
 from manual_orders.messaging.gateways import post_or_get
 
 
@@ -24,7 +26,13 @@ class SmsGateway:
 		return [str(v) for v in [*self.static_parameters.values(), *self.headers.values()] if v]
 
 
-def send_sms(gateway: SmsGateway, receiver: str, message: str, extra_parameters: dict | None = None) -> str:
+def send_sms(
+	gateway: SmsGateway,
+	receiver: str,
+	message: str,
+	extra_parameters: dict | None = None,
+	session: requests.Session | None = None,
+) -> str:
 	"""Sends one SMS the way Frappe's SMS Settings describe; returns the gateway's id if it gives one.
 
 	`extra_parameters`: this message's own, e.g. its DLT template id, entity id and sender header.
@@ -45,7 +53,9 @@ def send_sms(gateway: SmsGateway, receiver: str, message: str, extra_parameters:
 	else:
 		kwargs = {"params": params}
 		method = "GET"
-	response = post_or_get(method, gateway.url, gateway.secrets(), gateway.timeout, headers=headers, **kwargs)
+	response = post_or_get(
+		method, gateway.url, gateway.secrets(), gateway.timeout, session, headers=headers, **kwargs
+	)
 	try:
 		body = response.json()
 	except ValueError:

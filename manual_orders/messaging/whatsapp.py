@@ -5,6 +5,8 @@ Plain Python (requests only); `channels.py` reads the settings and calls `send_w
 
 from dataclasses import dataclass, field
 
+import requests
+
 from manual_orders.messaging.gateways import GatewayError, post_or_get
 
 
@@ -20,7 +22,12 @@ class WhatsAppCloud:
 
 
 def send_whatsapp_template(
-	cloud: WhatsAppCloud, to: str, template: str, language: str, parameters: list[str]
+	cloud: WhatsAppCloud,
+	to: str,
+	template: str,
+	language: str,
+	parameters: list[str],
+	session: requests.Session | None = None,
 ) -> str:
 	"""Sends a WhatsApp template message; returns its message id (wamid)."""
 	payload = {
@@ -37,7 +44,9 @@ def send_whatsapp_template(
 	}
 	url = f"{cloud.base_url.rstrip('/')}/{cloud.phone_number_id}/messages"
 	headers = {"Authorization": f"Bearer {cloud.access_token}", "Content-Type": "application/json"}
-	response = post_or_get("POST", url, cloud.secrets(), cloud.timeout, json=payload, headers=headers)
+	response = post_or_get(
+		"POST", url, cloud.secrets(), cloud.timeout, session, json=payload, headers=headers
+	)
 	try:
 		return str(response.json()["messages"][0]["id"])
 	except (ValueError, KeyError, IndexError, TypeError):

@@ -96,7 +96,7 @@ def no_sender_waiting() -> None:
 	"""What earlier runs left: their queued senders, the pending names, the flag."""
 	for _, job in sending_jobs("send_pending"):
 		job.delete()
-	for key in (outbox.PENDING_NAMES, outbox.SENDER_WAITING):
+	for key in (outbox.PENDING_NAMES, outbox.URGENT_NAMES, outbox.SENDER_ON_DUTY):
 		frappe.cache.delete(frappe.cache.make_key(key))
 
 
@@ -376,9 +376,10 @@ class TestMessaging(SiteTestCase):
 
 	def test_many_orders_share_one_sending_job_and_a_consent_code_goes_ahead_of_them(self):
 		"""Issue 25: a created order costs at most one background job (RQ forks a process for
-		each); orders committed while a sender waits add their messages to it. A consent code,
-		read out on a live call, gets a job of its own at the front of "short", which a bench's
-		worker takes before "default": it reaches the gateway before the Order IDs queued first."""
+		each); orders committed while a sender is on duty add their messages to it. A consent
+		code, read out on a live call, goes on a list the sender reads before every message, and
+		the sender's job is at the front of "short", which a bench's worker takes before
+		"default": the code reaches the gateway before the Order IDs queued first."""
 		from manual_orders import api
 		from manual_orders.tests.test_consent_evidence import draft_with_consent
 
@@ -388,7 +389,9 @@ class TestMessaging(SiteTestCase):
 		for i in range(3):
 			names.append(created_order(mobile_no=f"99887755{i:02d}", whatsapp_no=""))
 			frappe.db.commit()  # nosemgrep: each order its own request and commit
-		self.assertEqual(len(sending_jobs("send_pending")), 1)
+		[(queue, sender)] = sending_jobs("send_pending")
+		self.assertEqual(queue, "short")
+		self.assertEqual(get_queue("short").get_job_ids()[0], sender.id)  # at the front
 		draft = draft_with_consent(mobile_no="9988775599")
 		with as_user(AGENT):
 			api.send_consent_otp(draft.name)
@@ -398,14 +401,14 @@ class TestMessaging(SiteTestCase):
 			filters={"manual_order": draft.name, "notification": notifications.CONSENT_CODE_NAME},
 			pluck="name",
 		)
-		[(queue, code_job)] = [  # earlier tests' codes may wait in the queue too (no worker ran)
-			(queue, job)
-			for queue, job in sending_jobs("send_messages")
-			if job.kwargs["kwargs"]["names"] == [code_message]
-		]
-		self.assertEqual(queue, "short")
-		self.assertEqual(get_queue("short").get_job_ids()[0], code_job.id)  # at the front
-		self.assertEqual(len(sending_jobs("send_pending")), 1)  # still the one
+		self.assertEqual(
+			outbox.decoded(frappe.cache.lrange(outbox.URGENT_NAMES, 0, -1)),  # the wrapper makes the key
+			[code_message],
+		)
+		self.assertEqual(len(sending_jobs("send_pending")), 1)  # still the one: no job for the code
+		self.assertFalse(
+			[job for _, job in sending_jobs("send_messages") if code_message in job.kwargs["kwargs"]["names"]]
+		)
 
 		run_a_worker_once()
 		frappe.db.rollback()  # a fresh snapshot: the worker committed

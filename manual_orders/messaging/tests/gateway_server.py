@@ -8,6 +8,7 @@ the port, so the gateway is "down". Every request it received is in `requests`.
 
 import itertools
 import json
+import socket
 import threading
 import time
 import uuid
@@ -27,8 +28,7 @@ class LocalServer:
 		self.on_request = None  # called with each request's record as it arrives
 		self._ids = itertools.count(1)
 		self._lock = threading.Lock()
-		self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
-		self._server.daemon_threads = True
+		self._server = KeptAliveServer(("127.0.0.1", port), self._handler())
 		self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
 	def _handler(self):
@@ -44,8 +44,38 @@ class LocalServer:
 		return self
 
 	def stop(self) -> None:
+		"""Down: the port closed, and every kept-alive connection with it."""
 		self._server.shutdown()
 		self._server.server_close()
+		self._server.close_connections()
+
+
+class KeptAliveServer(ThreadingHTTPServer):
+	"""Answers HTTP/1.1 and keeps a client's connection open between requests, as a real
+	gateway does (the sender's one session reuses it), and can close them all at once."""
+
+	daemon_threads = True
+
+	def __init__(self, *args):
+		self.open_connections: set[socket.socket] = set()
+		super().__init__(*args)
+
+	def process_request(self, request, client_address):
+		self.open_connections.add(request)
+		super().process_request(request, client_address)
+
+	def shutdown_request(self, request):
+		self.open_connections.discard(request)
+		super().shutdown_request(request)
+
+	def close_connections(self) -> None:
+		for connection in list(self.open_connections):
+			try:
+				connection.shutdown(socket.SHUT_RDWR)
+			except OSError:
+				pass
+			connection.close()
+		self.open_connections.clear()
 
 
 class GatewayServer(LocalServer):
@@ -57,6 +87,11 @@ class GatewayServer(LocalServer):
 		gateway = self
 
 		class Handler(BaseHTTPRequestHandler):
+			protocol_version = "HTTP/1.1"  # kept-alive connections, as a real gateway's
+			# the answer's headers and body are two writes: without this, Nagle's algorithm holds
+			# the body until the client's delayed ACK (40 ms) on a kept-alive connection
+			disable_nagle_algorithm = True
+
 			def log_message(self, *args):
 				pass
 
@@ -78,6 +113,7 @@ class GatewayServer(LocalServer):
 					"body": body.decode("utf-8", "replace"),
 					"answered": None,
 					"received_at": time.time(),
+					"connection": self.client_address[1],  # the client's port: one a kept-alive connection
 				}
 				with gateway._lock:
 					gateway.requests.append(record)

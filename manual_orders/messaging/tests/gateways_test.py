@@ -2,6 +2,7 @@ import json
 import socket
 
 import pytest
+import requests
 
 from manual_orders.messaging.gateways import GatewayError
 from manual_orders.messaging.sms import SmsGateway, send_sms
@@ -112,6 +113,33 @@ def test_gateway_down_is_retryable_and_names_no_secret():
 		send_sms(gateway, "+91987", "hi")
 	assert raised.value.retryable
 	assert API_KEY not in str(raised.value) and str(port) not in str(raised.value)
+
+
+def test_a_sender_session_keeps_one_connection_open_across_messages_and_channels(server):
+	with requests.Session() as session:
+		for i in range(3):
+			send_sms(sms(server), "+91987", f"hi {i}", session=session)
+			send_whatsapp_template(cloud(server), "+91987", "t", "en", [str(i)], session=session)
+	assert len(server.accepted()) == 6
+	assert len({r["connection"] for r in server.requests}) == 1
+
+
+def test_without_a_session_each_message_opens_its_own_connection(server):
+	for i in range(3):
+		send_sms(sms(server), "+91987", f"hi {i}")
+	assert len({r["connection"] for r in server.requests}) == 3
+
+
+def test_a_kept_alive_connection_ends_with_the_gateway_going_down(server):
+	"""The stand-in's "down" closes kept-alive connections too: a sender's next message fails
+	retryably, as with a gateway that is really down."""
+	with requests.Session() as session:
+		send_sms(sms(server), "+91987", "before", session=session)
+		server.stop()
+		with pytest.raises(GatewayError) as raised:
+			send_sms(sms(server), "+91987", "after", session=session)
+	assert raised.value.retryable
+	assert [r["query"]["text"] for r in server.requests] == ["before"]
 
 
 def test_gateway_settings_never_show_their_secrets_in_a_repr():
