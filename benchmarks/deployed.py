@@ -392,6 +392,19 @@ def process_tree_cpu(pid: int) -> float:
 	return total
 
 
+def cpu_elsewhere(gateway) -> dict[str, float]:
+	"""CPU seconds so far of the machine (every process: all cores' busy time), MariaDB's
+	server and the gateway's stand-in, which no shape's own processes count."""
+	with open("/proc/stat") as fh:
+		fields = [int(value) for value in fh.readline().split()[1:]]
+	idle = fields[3] + fields[4]  # idle and iowait
+	seconds = {"machine": (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")}
+	mariadb = subprocess.run(["pidof", "mariadbd"], capture_output=True, text=True).stdout.split()
+	seconds["mariadb"] = sum(process_tree_cpu(int(pid)) for pid in mariadb)
+	seconds["gateway"] = process_tree_cpu(gateway.process.pid)
+	return seconds
+
+
 def other_sites_jobs(site: str) -> int:
 	"""Jobs other sites of the bench left queued: a bench's workers serve every site, so they
 	would run inside the measurement (a test suite's leftovers did, once)."""
@@ -467,6 +480,7 @@ def one_round(
 		jobs_before = job_ids()
 		result_notes = {"other_sites_jobs_queued": other_sites_jobs(site)}
 		cpu_before = sum(process_tree_cpu(p.pid) for p in others)
+		where_before = cpu_elsewhere(gateway)
 		moments: dict = {}
 		result = run_agents(
 			site,
@@ -478,6 +492,15 @@ def one_round(
 			moments=moments,
 		)
 		created = list(moments["committed"])
+		where_after = cpu_elsewhere(gateway)  # the agents' run only: not the sending after it
+		result.update(
+			{
+				f"{what}_cpu_ms_per_order": round(
+					(where_after[what] - where_before[what]) * 1000 / max(len(created), 1), 1
+				)
+				for what in where_before
+			}
+		)
 		if with_background:
 			wait_for_messages(created)
 			result["background_cpu_ms_per_order"] = round(

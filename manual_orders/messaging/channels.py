@@ -8,23 +8,26 @@ Property Setter fixture) and the message's `channel` options name it too.
 """
 
 import json
+import time
 from collections.abc import Callable
 
 import frappe
-import requests
 
-from manual_orders.messaging import sms, whatsapp
+from manual_orders.messaging import gateways, sms, whatsapp
 from manual_orders.messaging.gateways import GatewayError
 from manual_orders.settings import get_settings
 
 
 class Connections:
 	"""What one sender shares across its messages: one HTTP session, so each gateway's connection
-	is kept open, and each gateway's settings, read once (`forget_settings` reads them again)."""
+	is kept open, and each gateway's settings, read again when `SETTINGS_SECONDS` have passed."""
+
+	SETTINGS_SECONDS = 2.0  # an admin's change to a gateway reaches a sender on duty this soon
 
 	def __init__(self):
-		self.session = requests.Session()
-		self.gateways: dict[str, object] = {}
+		self.session = gateways.KeptAliveSession()
+		self.settings_of: dict[str, object] = {}
+		self.settings_read_at = time.monotonic()
 
 	def __enter__(self) -> "Connections":
 		return self
@@ -33,15 +36,17 @@ class Connections:
 		self.session.close()
 
 	def gateway(self, channel: str, read_settings: Callable):
-		if channel not in self.gateways:
-			self.gateways[channel] = read_settings()
-		return self.gateways[channel]
+		if channel not in self.settings_of:
+			self.settings_of[channel] = read_settings()
+		return self.settings_of[channel]
 
-	def forget_settings(self) -> None:
-		"""Read the settings again for the next message: Frappe's per-request copies go too
-		(a sender is one long job, not a request)."""
-		self.gateways.clear()
-		frappe.local.cache = {}
+	def read_settings_again_if_old(self) -> None:
+		"""Before a batch: settings read more than `SETTINGS_SECONDS` ago are read again, and
+		Frappe's per-request copies of cached records with them (a sender is one long job)."""
+		if time.monotonic() - self.settings_read_at > self.SETTINGS_SECONDS:
+			self.settings_of.clear()
+			frappe.local.cache = {}
+			self.settings_read_at = time.monotonic()
 
 
 def deliver(message, secret: str | None = None, connections: Connections | None = None) -> str:

@@ -153,7 +153,7 @@ def send_pending(
 			names = next_names(idle_seconds)
 			if not names:
 				break
-			connections.forget_settings()  # an admin's change is honoured from the next batch
+			connections.read_settings_again_if_old()
 			for name in names:
 				for code in renew_duty_and_take_urgent(on_duty):
 					results[code] = send_one_of_many(code, connections)

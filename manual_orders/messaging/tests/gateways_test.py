@@ -4,7 +4,7 @@ import socket
 import pytest
 import requests
 
-from manual_orders.messaging.gateways import GatewayError
+from manual_orders.messaging.gateways import GatewayError, KeptAliveSession
 from manual_orders.messaging.sms import SmsGateway, send_sms
 from manual_orders.messaging.tests.gateway_server import GatewayServer
 from manual_orders.messaging.whatsapp import WhatsAppCloud, send_whatsapp_template
@@ -116,12 +116,30 @@ def test_gateway_down_is_retryable_and_names_no_secret():
 
 
 def test_a_sender_session_keeps_one_connection_open_across_messages_and_channels(server):
-	with requests.Session() as session:
+	with KeptAliveSession() as session:
 		for i in range(3):
 			send_sms(sms(server), "+91987", f"hi {i}", session=session)
 			send_whatsapp_template(cloud(server), "+91987", "t", "en", [str(i)], session=session)
 	assert len(server.accepted()) == 6
 	assert len({r["connection"] for r in server.requests}) == 1
+
+
+def test_a_sender_session_honours_a_proxy_from_the_environment_read_at_the_first_call(server, monkeypatch):
+	"""A deployment that reaches its gateways through a proxy (HTTP_PROXY) keeps doing so; the
+	environment is read once a gateway, not at every message."""
+	proxy = GatewayServer().start()  # it answers whatever it is asked: here, as the proxy
+	try:
+		monkeypatch.setenv("HTTP_PROXY", proxy.url)
+		monkeypatch.delenv("NO_PROXY", raising=False)
+		monkeypatch.delenv("no_proxy", raising=False)
+		with KeptAliveSession() as session:
+			send_sms(sms(server), "+91987", "through the proxy", session=session)
+			monkeypatch.delenv("HTTP_PROXY")
+			send_sms(sms(server), "+91987", "still through it", session=session)
+		assert [r["query"]["text"] for r in proxy.requests] == ["through the proxy", "still through it"]
+		assert server.requests == []
+	finally:
+		proxy.stop()
 
 
 def test_without_a_session_each_message_opens_its_own_connection(server):
