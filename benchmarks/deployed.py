@@ -393,12 +393,15 @@ def process_tree_cpu(pid: int) -> float:
 
 
 def cpu_elsewhere(gateway) -> dict[str, float]:
-	"""CPU seconds so far of the machine (every process: all cores' busy time), MariaDB's
-	server and the gateway's stand-in, which no shape's own processes count."""
+	"""CPU seconds so far of the machine (every process: all cores' busy time, and the time the
+	hypervisor took from them), MariaDB's server and the gateway's stand-in, which no shape's own
+	processes count."""
 	with open("/proc/stat") as fh:
 		fields = [int(value) for value in fh.readline().split()[1:]]
 	idle = fields[3] + fields[4]  # idle and iowait
-	seconds = {"machine": (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")}
+	tick = os.sysconf("SC_CLK_TCK")
+	# steal: time the hypervisor gave this machine's cores to others (a noisy neighbour)
+	seconds = {"machine": (sum(fields[:7]) - idle) / tick, "stolen": fields[7] / tick}
 	mariadb = subprocess.run(["pidof", "mariadbd"], capture_output=True, text=True).stdout.split()
 	seconds["mariadb"] = sum(process_tree_cpu(int(pid)) for pid in mariadb)
 	seconds["gateway"] = process_tree_cpu(gateway.process.pid)

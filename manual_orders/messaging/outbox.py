@@ -11,10 +11,12 @@ resend it. The minutely scheduler job picks up every retry that is due.
 import copy
 import functools
 import json
+import os
 import re
 import time
 
 import frappe
+import rq
 from frappe.utils import get_datetime, now_datetime
 from frappe.utils.password import get_decrypted_password, set_encrypted_password
 
@@ -95,6 +97,10 @@ SENDER_QUEUE = "short"
 SENDER_SHIFT_SECONDS = 30.0  # then the sender hands over to a new job: a worker is not held for ever
 SENDER_IDLE_SECONDS = 5.0  # with nothing to send for this long, the sender ends
 SENDER_BATCH = 10  # names taken from the list at a time
+# Frappe runs its workers at niceness 10, below the web workers; the sender's job process goes to
+# the lowest (19) for its shift: it sends in the moments the agents' requests leave the cores free
+# (measured: docs/BENCHMARKS.md, "The shape it runs in"). The worker's other jobs are not touched.
+SENDER_NICENESS = 19
 
 
 def enqueue_sending(names: list[str], urgent: bool = False) -> None:
@@ -146,6 +152,7 @@ def send_pending(
 	"""
 	cache = frappe.cache
 	on_duty = cache.make_key(SENDER_ON_DUTY)
+	yield_to_the_web()
 	end_of_shift = time.monotonic() + shift_seconds
 	results = {}
 	with channels.Connections() as connections:
@@ -160,6 +167,12 @@ def send_pending(
 				results[name] = send_one_of_many(name, connections)
 		hand_over(on_duty)
 	return results
+
+
+def yield_to_the_web() -> None:
+	"""In a worker's job process (not a test's or a console's own process), the lowest priority."""
+	if rq.get_current_job() is not None:
+		os.nice(max(0, SENDER_NICENESS - os.nice(0)))
 
 
 def hand_over(on_duty: str) -> None:

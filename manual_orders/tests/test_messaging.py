@@ -16,7 +16,7 @@ import frappe
 from frappe.utils import add_to_date, now_datetime
 from frappe.utils.background_jobs import get_queue, get_queue_list
 
-from manual_orders.messaging import outbox
+from manual_orders.messaging import channels, outbox
 from manual_orders.messaging.tests.gateway_server import GatewayServer
 from manual_orders.setup import notifications
 from manual_orders.tests.utils import (
@@ -426,6 +426,40 @@ class TestMessaging(SiteTestCase):
 			if message.channel == "SMS":
 				self.assertEqual(accepted.count(message.message), 1)  # once
 		self.assertEqual(sending_jobs("send_pending"), [])
+
+	def test_a_sender_in_the_callers_own_process_ends_when_nothing_waits_and_keeps_its_priority(self):
+		"""The sender lowers its priority only in a worker's job process: a console or a test
+		calling it keeps its own, and it ends at once when nothing is pushed."""
+		self.start_gateway()
+		no_sender_waiting()
+		name = created_order(mobile_no="9988775601", whatsapp_no="")
+		frappe.db.commit()  # nosemgrep: the commit pushes the names
+		niceness = os.nice(0)
+		results = outbox.send_pending(idle_seconds=0)
+		self.assertEqual(os.nice(0), niceness)
+		self.assertEqual({results[m.name] for m in messages_of(name)}, {"Sent"})
+		self.assertIsNone(frappe.cache.get(frappe.cache.make_key(outbox.SENDER_ON_DUTY)))  # off duty
+		no_sender_waiting()
+
+	def test_a_sender_on_duty_reads_a_changed_gateway_within_seconds(self):
+		"""An admin points SMS Settings at another gateway while a sender is on duty: the sender's
+		next batch after `SETTINGS_SECONDS` goes to the new one."""
+		first = self.start_gateway()
+		second = GatewayServer().start()
+		self.addCleanup(second.stop)
+		names = [created_order(mobile_no=f"99887756{i:02d}", whatsapp_no="") for i in range(2)]
+		frappe.db.commit()  # nosemgrep: the sender works on committed messages
+		one, two = (messages_of(name)[0].name for name in names)
+		with channels.Connections() as connections:
+			self.assertEqual(outbox.send_one(one, connections=connections), "Sent")
+			configure(second.url)
+			frappe.db.commit()  # nosemgrep: an admin's save, from another request
+			connections.settings_read_at -= channels.Connections.SETTINGS_SECONDS  # seconds pass
+			connections.read_settings_again_if_old()
+			self.assertEqual(outbox.send_one(two, connections=connections), "Sent")
+		texts = {name: messages_of(name)[0].message for name in names}
+		self.assertEqual([r["query"]["text"] for r in first.accepted()].count(texts[names[0]]), 1)
+		self.assertEqual([r["query"]["text"] for r in second.accepted()], [texts[names[1]]])
 
 	def test_messages_wait_for_a_stopped_worker_and_go_out_once_when_it_starts(self):
 		"""No worker runs while the orders are created; a real RQ worker started afterwards sends each once."""
