@@ -22,6 +22,7 @@ from frappe.utils.password import get_decrypted_password, set_encrypted_password
 
 from manual_orders.messaging import channels, gateways, retry, webhook
 from manual_orders.settings import get_settings
+from manual_orders.shortcuts.db_set import db_set
 
 DOCTYPE = "Manual Order Message"
 BATCH_SIZE = 200
@@ -294,7 +295,8 @@ def code_secrets(secret: str | None) -> list[str]:
 
 
 def record_success(message, provider_id: str, now) -> None:
-	message.db_set(
+	db_set(
+		message,
 		{
 			"status": "Sent",
 			"attempts": (message.attempts or 0) + 1,
@@ -302,7 +304,7 @@ def record_success(message, provider_id: str, now) -> None:
 			"sent_at": now,
 			"last_error": None,
 			"next_attempt_at": None,
-		}
+		},
 	)
 
 
@@ -310,7 +312,8 @@ def record_failure(message, error: gateways.GatewayError, now, secrets: list[str
 	settings = get_settings()
 	attempts = (message.attempts or 0) + 1
 	failed = not error.retryable or retry.gives_up(attempts, settings["message_max_attempts"])
-	message.db_set(
+	db_set(
+		message,
 		{
 			"status": "Failed" if failed else "Queued",
 			"attempts": attempts,
@@ -318,7 +321,7 @@ def record_failure(message, error: gateways.GatewayError, now, secrets: list[str
 			"next_attempt_at": None
 			if failed
 			else retry.next_attempt_at(now, attempts, settings["message_retry_seconds"]),
-		}
+		},
 	)
 
 

@@ -75,6 +75,9 @@ PINS: dict[str, tuple[str, str]] = {
 	"frappe.init": ("b915873fa360d353", "shortcuts/replica.py"),
 	"frappe.get_site_config": ("c660a06c39310f02", "shortcuts/replica.py"),
 	"frappe.utils.background_jobs.execute_job": ("31fa8538bff5379e", "shortcuts/replica.py"),
+	# shortcuts/db_set.py: the sender's status write in one plain UPDATE
+	"frappe.model.document.Document.db_set": ("2649b6db6d763784", "shortcuts/db_set.py"),
+	"frappe.database.database.Database.set_value": ("f4726b8b2b696c88", "shortcuts/db_set.py"),
 	# leavers/access.py: `auth_hooks` run after Frappe has authenticated by session, key or token
 	"frappe.auth.validate_auth": ("f48b96000e49e054", "leavers/access.py"),
 }

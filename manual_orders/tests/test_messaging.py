@@ -461,6 +461,40 @@ class TestMessaging(SiteTestCase):
 		self.assertEqual([r["query"]["text"] for r in first.accepted()].count(texts[names[0]]), 1)
 		self.assertEqual([r["query"]["text"] for r in second.accepted()], [texts[names[1]]])
 
+	def test_a_send_runs_an_admins_value_change_notification_on_the_message(self):
+		"""The sender writes a send's outcome in one plain UPDATE (`shortcuts/db_set.py`) and keeps
+		what Frappe's `db_set` runs around it: an admin's Notification on the message's status
+		fires, with the status before and after; the modified stamp moves."""
+		self.start_gateway()
+		alert = frappe.get_doc(
+			{
+				"doctype": "Notification",
+				"name": "Test Message Status Changed",
+				"subject": "Message {{ doc.name }} is now {{ doc.status }}",
+				"document_type": "Manual Order Message",
+				"event": "Value Change",
+				"value_changed": "status",
+				"channel": "System Notification",
+				"recipients": [{"cc": frappe.db.get_value("User", "Administrator", "email")}],
+				"enabled": 1,
+			}
+		).insert(ignore_permissions=True, ignore_if_duplicate=True)
+		self.addCleanup(
+			lambda: (frappe.delete_doc("Notification", alert.name, force=True), frappe.db.commit())
+		)
+		name = created_order(mobile_no="9988775602", whatsapp_no="")
+		frappe.db.commit()  # nosemgrep: the sender works on committed messages
+		[message] = messages_of(name)[:1]
+		before = frappe.db.get_value("Manual Order Message", message.name, "modified")
+		self.assertEqual(outbox.send_one(message.name), "Sent")
+		stored = frappe.db.get_value(
+			"Manual Order Message", message.name, ["status", "modified"], as_dict=True
+		)
+		self.assertEqual(stored.status, "Sent")
+		self.assertGreater(stored.modified, before)
+		logs = frappe.get_all("Notification Log", filters={"document_name": message.name}, pluck="subject")
+		self.assertEqual(logs, [f"Message {message.name} is now Sent"])
+
 	def test_messages_wait_for_a_stopped_worker_and_go_out_once_when_it_starts(self):
 		"""No worker runs while the orders are created; a real RQ worker started afterwards sends each once."""
 		gateway = self.start_gateway()
