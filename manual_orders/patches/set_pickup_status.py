@@ -7,6 +7,7 @@ Phones record their IMEI from now on.
 """
 
 import frappe
+from frappe.utils import today
 
 from manual_orders.setup.install import IMEI_DEVICE_TYPES
 
@@ -15,9 +16,10 @@ def execute():
 	frappe.db.sql(
 		"""update `tabManual Order` o left join `tabPickup Slot` s on s.name = o.pickup_slot
 		set o.pickup_status = if(o.picked_up = 1, 'Picked Up', 'Scheduled'),
-			o.pickup_due_by = if(s.end_time is null or o.pickup_date < curdate(), null,
+			o.pickup_due_by = if(s.end_time is null or o.pickup_date < %s, null,
 				timestamp(o.pickup_date, s.end_time))
-		where o.docstatus = 1 and ifnull(o.pickup_status, '') = ''"""
+		where o.docstatus = 1 and ifnull(o.pickup_status, '') = ''""",
+		today(),  # the site's day, not the database server's (UTC on most hosts)
 	)
 	if not frappe.db.count("Device Type", {"has_imei": 1}):
 		for device_type in IMEI_DEVICE_TYPES:

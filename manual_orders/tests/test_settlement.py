@@ -10,6 +10,7 @@ import threading
 from contextlib import contextmanager
 
 import frappe
+from frappe.utils import today
 from frappe.utils.password import get_decrypted_password
 
 from manual_orders import api
@@ -424,14 +425,17 @@ class TestReconciliation(SettlementTestCase):
 		paid = sum(r["paid_amount"] for r in mine)
 		others = frappe.db.sql(
 			"""select ifnull(sum(gl.credit - gl.debit), 0) from `tabGL Entry` gl
-			where gl.account = %s and gl.is_cancelled = 0 and gl.voucher_no in (
+			where gl.account = %(account)s and gl.is_cancelled = 0 and gl.voucher_no in (
 				select p.purchase_invoice from `tabManual Order Payout` p
 				join `tabManual Order` o on o.name = p.manual_order
-				where o.pickup_partner = 'Test Alpha' and date(o.picked_up_at) = curdate()
+				where o.pickup_partner = 'Test Alpha' and date(o.picked_up_at) = %(today)s
 				union select p.payment_entry from `tabManual Order Payout` p
 				join `tabManual Order` o on o.name = p.manual_order
-				where o.pickup_partner = 'Test Alpha' and date(o.picked_up_at) = curdate() and p.payment_entry is not null)""",
-			payable,
+				where o.pickup_partner = 'Test Alpha' and date(o.picked_up_at) = %(today)s
+				and p.payment_entry is not null)""",
+			# the site's day (India's), as the report's: not the database server's (UTC), which
+			# differs from 18:30 to midnight UTC
+			{"account": payable, "today": today()},
 		)[0][0]
 		self.assertEqual(invoiced - paid, others)  # the report's outstanding is the Creditors balance
 
