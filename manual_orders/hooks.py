@@ -27,6 +27,11 @@ override_doctype_class = {
 	"File": "manual_orders.permissions.files.ManualOrdersFile",
 }
 
+# Redis keys that hold work, not a cache: `frappe.clear_cache()` (every `bench migrate`) keeps them.
+# The outbox's lists of names to send and its "sender on duty" flag; the refusal counts not yet
+# flushed to Manual Order Refusal Count.
+persistent_cache_keys = ["manual_orders:outbox:*", "manual_orders:refusals*"]
+
 scheduler_events = {
 	"cron": {
 		"* * * * *": [

@@ -6,6 +6,7 @@ keys, passwords in URLs): it is built here from the status code and the provider
 with every known secret replaced by ***. Plain Python: requests only, no Frappe.
 """
 
+from http.cookiejar import DefaultCookiePolicy
 from urllib.parse import urlsplit
 
 import requests
@@ -27,11 +28,13 @@ def redact(text: str, secrets: list[str]) -> str:
 class KeptAliveSession(requests.Session):
 	"""A session for many calls to the same few gateways, each connection kept open. What the
 	environment says of a gateway (its proxy, a CA bundle) is read at the first call to it, not
-	again at every call as a plain session does (about a tenth of a message's CPU)."""
+	again at every call as a plain session does (about a tenth of a message's CPU). No cookie a
+	gateway sets is sent back, as with a call of its own."""
 
 	def __init__(self):
 		super().__init__()
 		self.environment_of: dict[tuple[str, str], dict] = {}
+		self.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))  # none kept between calls
 
 	def merge_environment_settings(self, url, proxies, stream, verify, cert):
 		if proxies or stream is not None or verify is not None or cert is not None:

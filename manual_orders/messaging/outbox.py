@@ -11,14 +11,13 @@ resend it. The minutely scheduler job picks up every retry that is due.
 import copy
 import functools
 import json
-import os
 import re
 import time
 
 import frappe
-import rq
 from frappe.utils import get_datetime, now_datetime
 from frappe.utils.password import get_decrypted_password, set_encrypted_password
+from rq.timeouts import BaseTimeoutException
 
 from manual_orders.messaging import channels, gateways, retry, webhook
 from manual_orders.settings import get_settings
@@ -95,13 +94,10 @@ SENDER_ON_DUTY = "manual_orders:outbox:sender_on_duty"
 # meanwhile the minute's sweep sends what waits.
 SENDER_ON_DUTY_SECONDS = 60
 SENDER_QUEUE = "short"
-SENDER_SHIFT_SECONDS = 30.0  # then the sender hands over to a new job: a worker is not held for ever
+SENDER_SHIFT_SECONDS = 20.0  # then the sender hands over to a new job: a worker is not held for ever
 SENDER_IDLE_SECONDS = 5.0  # with nothing to send for this long, the sender ends
+SENDER_JOB_TIMEOUT = 300  # seconds: a shift, plus one batch with every gateway call timing out
 SENDER_BATCH = 10  # names taken from the list at a time
-# Frappe runs its workers at niceness 10, below the web workers; the sender's job process goes to
-# the lowest (19) for its shift: it sends in the moments the agents' requests leave the cores free
-# (measured: docs/BENCHMARKS.md, "The shape it runs in"). The worker's other jobs are not touched.
-SENDER_NICENESS = 19
 
 
 def enqueue_sending(names: list[str], urgent: bool = False) -> None:
@@ -129,7 +125,7 @@ def hand_to_sender(names: list[str], urgent: bool = False) -> None:
 		pipe.set(cache.make_key(SENDER_ON_DUTY), 1, nx=True, ex=SENDER_ON_DUTY_SECONDS)
 		_, must_enqueue = pipe.execute()
 		if must_enqueue:
-			enqueue_a_sender()
+			enqueue_a_sender(at_front=urgent)
 	except Exception:
 		try:
 			cache.delete(cache.make_key(SENDER_ON_DUTY))
@@ -138,8 +134,15 @@ def hand_to_sender(names: list[str], urgent: bool = False) -> None:
 		frappe.log_error(title="Manual Orders: handing messages to the sender")
 
 
-def enqueue_a_sender() -> None:
-	frappe.enqueue("manual_orders.messaging.outbox.send_pending", queue=SENDER_QUEUE, at_front=True)
+def enqueue_a_sender(at_front: bool) -> None:
+	"""At the front of "short" when a consent code waits for it, else at the back: with a worker
+	that takes only "short" (the Helm chart's), the sender's successors never starve other jobs."""
+	frappe.enqueue(
+		"manual_orders.messaging.outbox.send_pending",
+		queue=SENDER_QUEUE,
+		at_front=at_front,
+		timeout=SENDER_JOB_TIMEOUT,
+	)
 
 
 def send_pending(
@@ -153,40 +156,37 @@ def send_pending(
 	"""
 	cache = frappe.cache
 	on_duty = cache.make_key(SENDER_ON_DUTY)
-	yield_to_the_web()
 	end_of_shift = time.monotonic() + shift_seconds
-	results = {}
-	with channels.Connections() as connections:
-		while time.monotonic() < end_of_shift:
-			names = next_names(idle_seconds)
-			if not names:
-				break
-			connections.read_settings_again_if_old()
-			for name in names:
-				for code in renew_duty_and_take_urgent(on_duty):
-					results[code] = send_one_of_many(code, connections)
-				results[name] = send_one_of_many(name, connections)
-		hand_over(on_duty)
+	results, names = {}, []
+	try:
+		with channels.Connections() as connections:
+			while time.monotonic() < end_of_shift and (names := next_names(idle_seconds)):
+				connections.read_settings_again_if_old()
+				while names and time.monotonic() < end_of_shift:
+					for code in renew_duty_and_take_urgent(on_duty):
+						results[code] = send_one_of_many(code, connections)
+					name = names.pop(0)
+					results[name] = send_one_of_many(name, connections)
+	finally:
+		hand_over(on_duty, unsent=names)
 	return results
 
 
-def yield_to_the_web() -> None:
-	"""In a worker's job process (not a test's or a console's own process), the lowest priority."""
-	if rq.get_current_job() is not None:
-		os.nice(max(0, SENDER_NICENESS - os.nice(0)))
-
-
-def hand_over(on_duty: str) -> None:
-	"""Off duty, so the next commit enqueues a sender; and one now if names are still waiting
-	(pushed while this one ended), unless a commit just did."""
+def hand_over(on_duty: str, unsent: list[str]) -> None:
+	"""Off duty, so the next commit enqueues a sender: the names taken and not sent (the shift
+	ended mid-batch, or an error) go back to the front of their list, and a sender is enqueued
+	now if names are waiting, unless a commit just did. Whatever this fails to do, the minute's
+	sweep finds in MariaDB."""
 	cache = frappe.cache
 	pipe = cache.pipeline()
+	if unsent:
+		pipe.lpush(cache.make_key(PENDING_NAMES), *reversed(unsent))
 	pipe.delete(on_duty)
 	pipe.llen(cache.make_key(URGENT_NAMES))
 	pipe.llen(cache.make_key(PENDING_NAMES))
-	_, urgent, pending = pipe.execute()
+	*_, urgent, pending = pipe.execute()
 	if (urgent or pending) and cache.set(on_duty, 1, nx=True, ex=SENDER_ON_DUTY_SECONDS):
-		enqueue_a_sender()
+		enqueue_a_sender(at_front=bool(urgent))
 
 
 def next_names(wait_seconds: float) -> list[str]:
@@ -223,9 +223,12 @@ def send_one_of_many(name: str, connections=None) -> str:
 	leaves it Queued for the sweep and the batch goes on."""
 	try:
 		return send_one(name, connections=connections)
+	except BaseTimeoutException:
+		raise  # RQ's job timeout: the job ends (its `finally` hands the names over)
 	except Exception:
 		frappe.db.rollback()
 		frappe.log_error(title=f"Manual Orders: sending message {name}")
+		frappe.db.commit()  # nosemgrep: the log, and no snapshot left open for the next message
 		return "Error"
 
 
@@ -266,13 +269,19 @@ def send_one(name: str, now=None, connections=None) -> str:
 	)
 	if not row:
 		frappe.db.rollback()
-		return frappe.db.get_value(DOCTYPE, name, "status") or "Missing"
+		status = frappe.db.get_value(DOCTYPE, name, "status") or "Missing"
+		# no snapshot left open: a long sender's next message would read its code (`__Auth`)
+		# as it was at this moment, and find none
+		frappe.db.rollback()
+		return status
 	# the locked row is the message: no second read (`db_set` runs its hooks on this document)
 	message = frappe.get_doc({"doctype": DOCTYPE, **row[0]})
 	# what it was before this send, for the hooks `db_set` runs: a copy, not a second read
 	message._doc_before_save = copy.copy(message)
 	secret = secret_text(message)
 	try:
+		if message.carries_code and not secret:
+			raise gateways.GatewayError("the code's text is missing: not sent masked", retryable=False)
 		provider_id = channels.deliver(message, secret, connections)
 	except gateways.GatewayError as error:
 		record_failure(message, error, now, code_secrets(secret))

@@ -5,6 +5,7 @@ GatewayServer these tests start, through the SMS Settings and Manual Order
 WhatsApp Settings records pointed at it.
 """
 
+import copy
 import hashlib
 import hmac
 import json
@@ -15,6 +16,7 @@ import subprocess
 import frappe
 from frappe.utils import add_to_date, now_datetime
 from frappe.utils.background_jobs import get_queue, get_queue_list
+from frappe.utils.password import encrypt
 
 from manual_orders.messaging import channels, outbox
 from manual_orders.messaging.tests.gateway_server import GatewayServer
@@ -162,6 +164,38 @@ def callback(*statuses) -> bytes:
 
 
 WEBHOOK = "/api/method/manual_orders.api.whatsapp_webhook"
+
+
+DOCTYPE = "Manual Order Message"
+
+
+def a_hook_that_fails(doc, method=None):
+	"""Another app's doc_events hook on the message that raises (`test_a_failing_hook_…`)."""
+	raise frappe.ValidationError("a hook on the message failed")
+
+
+def another_request_writes_the_code(message: str, text: str) -> None:
+	"""The code's stored text replaced from a connection of its own, committed: as another
+	request would (the sender's own connection must not see it through an old snapshot)."""
+	import pymysql
+
+	conf = frappe.conf
+	connection = pymysql.connect(
+		host=conf.db_host or "127.0.0.1",
+		port=int(conf.db_port or 3306),
+		user=conf.db_user or conf.db_name,
+		password=conf.db_password,
+		database=conf.db_name,
+	)
+	try:
+		with connection.cursor() as cursor:
+			cursor.execute(
+				"update `__Auth` set `password` = %s where doctype = %s and name = %s and fieldname = %s",
+				(encrypt(text), DOCTYPE, message, outbox.SECRET_FIELD),
+			)
+		connection.commit()
+	finally:
+		connection.close()
 
 
 class TestMessaging(SiteTestCase):
@@ -427,19 +461,66 @@ class TestMessaging(SiteTestCase):
 				self.assertEqual(accepted.count(message.message), 1)  # once
 		self.assertEqual(sending_jobs("send_pending"), [])
 
-	def test_a_sender_in_the_callers_own_process_ends_when_nothing_waits_and_keeps_its_priority(self):
-		"""The sender lowers its priority only in a worker's job process: a console or a test
-		calling it keeps its own, and it ends at once when nothing is pushed."""
+	def test_a_sender_ends_when_nothing_waits_and_goes_off_duty(self):
+		"""Called in the caller's own process (a console, a test), the sender sends what was
+		pushed, ends at once when nothing more is, and says it is off duty."""
 		self.start_gateway()
 		no_sender_waiting()
 		name = created_order(mobile_no="9988775601", whatsapp_no="")
 		frappe.db.commit()  # nosemgrep: the commit pushes the names
-		niceness = os.nice(0)
 		results = outbox.send_pending(idle_seconds=0)
-		self.assertEqual(os.nice(0), niceness)
 		self.assertEqual({results[m.name] for m in messages_of(name)}, {"Sent"})
 		self.assertIsNone(frappe.cache.get(frappe.cache.make_key(outbox.SENDER_ON_DUTY)))  # off duty
 		no_sender_waiting()
+
+	def test_a_sender_leaves_no_snapshot_open_and_never_sends_a_code_masked(self):
+		"""A long sender must not keep a snapshot between messages: a code's text written after it
+		by another request would be read as it was. After a message it finds already sent, the next
+		code goes out with the text another connection wrote meanwhile. A code whose text is
+		missing is recorded Failed, never sent as its masked text."""
+		gateway = self.start_gateway()
+		name = created_order(mobile_no="9988775603", whatsapp_no="")
+		code = outbox.queue(name, "SMS", "+919988775603", message="Code ******", secret_message="Code 1111")
+		frappe.db.commit()  # nosemgrep: the sender works on committed messages
+		[sms] = [m for m in messages_of(name) if m.name != code][:1]
+		self.assertEqual(outbox.send_one(sms.name), "Sent")
+		self.assertEqual(outbox.send_one(sms.name), "Sent")  # already sent: nothing locked
+		another_request_writes_the_code(code, "Code 2222")
+		self.assertEqual(outbox.send_one(code), "Sent")
+		texts = [r["query"].get("text") for r in gateway.accepted()]
+		self.assertIn("Code 2222", texts)
+		self.assertNotIn("Code 1111", texts)
+		masked = outbox.queue(name, "SMS", "+919988775603", message="Your code is ******")
+		frappe.db.set_value(DOCTYPE, masked, "carries_code", 1)  # its text never stored
+		frappe.db.commit()  # nosemgrep
+		self.assertEqual(outbox.send_one(masked), "Failed")
+		self.assertIn("not sent masked", frappe.db.get_value(DOCTYPE, masked, "last_error"))
+		self.assertNotIn("Your code is ******", [r["query"].get("text") for r in gateway.requests])
+
+	def test_a_failing_hook_on_the_message_keeps_its_outcome(self):
+		"""Another app's hook on the message that raises when its status changes: the message has
+		reached the gateway, so its outcome is written (Sent, once) and the failure logged; with
+		Frappe's own `db_set` it stayed Queued and was sent again every minute."""
+		gateway = self.start_gateway()
+		name = created_order(mobile_no="9988775604", whatsapp_no="")
+		frappe.db.commit()  # nosemgrep: the sender works on committed messages
+		[sms] = messages_of(name)[:1]
+		hooks = copy.deepcopy(frappe.get_doc_hooks())  # Frappe's per-request copy of doc_events
+		hooks.setdefault(DOCTYPE, {}).setdefault("on_change", []).append(
+			"manual_orders.tests.test_messaging.a_hook_that_fails"
+		)
+		frappe.local.doc_events_hooks = hooks
+		try:
+			self.assertEqual(outbox.send_one(sms.name), "Sent")
+		finally:
+			del frappe.local.doc_events_hooks  # Frappe builds it again from the apps' hooks
+		self.assertEqual(frappe.db.get_value(DOCTYPE, sms.name, "status"), "Sent")
+		send_due_messages(later(120))  # the sweep: nothing left to send
+		texts = [r["query"].get("text") for r in gateway.accepted()]
+		self.assertEqual(texts.count(sms.message), 1)
+		self.assertTrue(
+			frappe.db.exists("Error Log", {"method": ("like", f"%{sms.name} failed; its outcome kept")})
+		)
 
 	def test_a_sender_on_duty_reads_a_changed_gateway_within_seconds(self):
 		"""An admin points SMS Settings at another gateway while a sender is on duty: the sender's
@@ -499,9 +580,42 @@ class TestMessaging(SiteTestCase):
 		logs = frappe.get_all("Notification Log", filters={"document_name": message.name}, pluck="subject")
 		self.assertEqual(logs, [f"Message {message.name} is now Sent"])
 
+	def test_clearing_the_cache_keeps_the_names_to_send_and_the_refusal_counts(self):
+		"""`frappe.clear_cache()` (every `bench migrate`, an admin's "Reload") deletes the site's
+		Redis keys but the ones apps declare persistent: the outbox's lists and flag, and the
+		refusal counts not yet flushed, are work, not a cache."""
+		from manual_orders import accountability
+
+		no_sender_waiting()
+		cache = frappe.cache
+		keys = [
+			cache.make_key(key)
+			for key in (
+				outbox.PENDING_NAMES,
+				outbox.URGENT_NAMES,
+				outbox.SENDER_ON_DUTY,
+				accountability.REFUSALS_KEY,
+			)
+		]
+		field = "test|clear-cache|rule"  # one count of the hash, not the real ones a site holds
+		self.addCleanup(lambda: cache.pipeline().delete(*keys[:3]).hdel(keys[3], field).execute())
+		pipe = cache.pipeline()  # Redis's own commands (the wrapper's would make the keys twice)
+		pipe.hdel(keys[3], field)
+		pipe.rpush(keys[0], "a-name-to-send")
+		pipe.rpush(keys[1], "a-code-to-send")
+		pipe.set(keys[2], 1, ex=60)
+		pipe.hincrby(keys[3], field, 1)
+		pipe.execute()
+		frappe.clear_cache()
+		self.assertEqual(outbox.decoded(cache.lrange(outbox.PENDING_NAMES, 0, -1)), ["a-name-to-send"])
+		self.assertEqual(outbox.decoded(cache.lrange(outbox.URGENT_NAMES, 0, -1)), ["a-code-to-send"])
+		self.assertTrue(cache.exists(outbox.SENDER_ON_DUTY))  # the wrapper makes the key
+		self.assertEqual(cache.pipeline().hget(keys[3], field).execute(), [b"1"])
+
 	def test_messages_wait_for_a_stopped_worker_and_go_out_once_when_it_starts(self):
 		"""No worker runs while the orders are created; a real RQ worker started afterwards sends each once."""
 		gateway = self.start_gateway()
+		no_sender_waiting()  # earlier runs' leftovers: their flag would keep this commit's sender away
 		names = [created_order(mobile_no=f"99887766{i:02d}", whatsapp_no="") for i in range(3)]
 		frappe.db.commit()  # nosemgrep: commit enqueues the sending jobs
 		for name in names:
