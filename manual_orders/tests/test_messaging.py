@@ -423,9 +423,8 @@ class TestMessaging(SiteTestCase):
 		for i in range(3):
 			names.append(created_order(mobile_no=f"99887755{i:02d}", whatsapp_no=""))
 			frappe.db.commit()  # nosemgrep: each order its own request and commit
-		[(queue, sender)] = sending_jobs("send_pending")
-		self.assertEqual(queue, "short")
-		self.assertEqual(get_queue("short").get_job_ids()[0], sender.id)  # at the front
+		[(queue, _)] = sending_jobs("send_pending")
+		self.assertEqual(queue, "short")  # behind other short jobs: a code is not waiting for it
 		draft = draft_with_consent(mobile_no="9988775599")
 		with as_user(AGENT):
 			api.send_consent_otp(draft.name)
@@ -611,6 +610,23 @@ class TestMessaging(SiteTestCase):
 		self.assertEqual(outbox.decoded(cache.lrange(outbox.URGENT_NAMES, 0, -1)), ["a-code-to-send"])
 		self.assertTrue(cache.exists(outbox.SENDER_ON_DUTY))  # the wrapper makes the key
 		self.assertEqual(cache.pipeline().hget(keys[3], field).execute(), [b"1"])
+
+	def test_a_code_with_no_sender_on_duty_calls_one_to_the_front_of_short(self):
+		"""A consent code committed while no sender is on duty enqueues one at the front of
+		"short", ahead of whatever else waits there."""
+		from manual_orders import api
+		from manual_orders.tests.test_consent_evidence import draft_with_consent
+
+		self.start_gateway()
+		no_sender_waiting()
+		draft = draft_with_consent(mobile_no="9988775598")
+		with as_user(AGENT):
+			api.send_consent_otp(draft.name)
+		frappe.db.commit()  # nosemgrep: the commit hands the code to a sender
+		[(queue, sender)] = sending_jobs("send_pending")
+		self.assertEqual(queue, "short")
+		self.assertEqual(get_queue("short").get_job_ids()[0], sender.id)  # at the front
+		no_sender_waiting()
 
 	def test_messages_wait_for_a_stopped_worker_and_go_out_once_when_it_starts(self):
 		"""No worker runs while the orders are created; a real RQ worker started afterwards sends each once."""
