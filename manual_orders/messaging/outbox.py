@@ -174,7 +174,7 @@ def send_pending(
 
 def hand_over(on_duty: str, unsent: list[str]) -> None:
 	"""Off duty, so the next commit enqueues a sender: the names taken and not sent (the shift
-	ended mid-batch, or an error) go back to the front of their list, and a sender is enqueued
+	ended mid-batch, or an error) go back to the front of the pending list, and a sender is enqueued
 	now if names are waiting, unless a commit just did. Whatever this fails to do, the minute's
 	sweep finds in MariaDB."""
 	cache = frappe.cache

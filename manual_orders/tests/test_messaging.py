@@ -166,7 +166,7 @@ def callback(*statuses) -> bytes:
 WEBHOOK = "/api/method/manual_orders.api.whatsapp_webhook"
 
 
-DOCTYPE = "Manual Order Message"
+DOCTYPE = outbox.DOCTYPE
 
 
 def a_hook_that_fails(doc, method=None):
